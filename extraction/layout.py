@@ -1,0 +1,223 @@
+"""From OCR words to labelled values: visual lines, label spans, values between labels.
+
+Nothing here knows pixel positions of a form: labels are found by what is printed (fuzzy match of
+the label variants in ``forms.LABEL_VARIANTS``), and a value is what follows its label up to the
+next label, continued on the following line(s) when that line starts with no label.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from extraction.forms import LABEL_VARIANTS
+from ocr.types import PageText, Word
+
+MAX_LABEL_WORDS = 9
+COLON_CHARS = ":;"
+
+
+@dataclass
+class VLine:
+    """One visual line of words, left to right, in reading (deskewed) coordinates."""
+
+    words: list[Word]
+    cy: float
+    height: float
+
+
+@dataclass
+class LabelHit:
+    label_id: str
+    line: int
+    start: int  # first word index of the label
+    end: int  # one past the label's last word
+    score: float  # 0..1
+    colon: bool
+    # Characters of the first value word that belong to the label (label and value glued).
+    value_offset: int = 0
+
+
+@dataclass
+class Segment:
+    """A found label and the words of its value (possibly over several lines)."""
+
+    hit: LabelHit
+    words: list[Word] = field(default_factory=list)
+    lines: int = 1
+
+
+def _reading_centre(w: Word, cx0: float, cy0: float, cos: float, sin: float) -> tuple[float, float]:
+    x = (w.bbox[0] + w.bbox[2]) / 2 - cx0
+    y = (w.bbox[1] + w.bbox[3]) / 2 - cy0
+    # Undo the page's skew so that one printed line has one y.
+    return (x * cos - y * sin, x * sin + y * cos)
+
+
+def visual_lines(page: PageText) -> list[VLine]:
+    """Group words into printed lines by their deskewed vertical centres."""
+    words = page.words
+    if not words:
+        return []
+    rad = math.radians(-page.skew) if page.rotation == 0 else math.radians(page.skew)
+    cos, sin = math.cos(rad), math.sin(rad)
+    cx0, cy0 = page.width / 2, page.height / 2
+    placed = sorted(
+        ((_reading_centre(w, cx0, cy0, cos, sin), w) for w in words),
+        key=lambda t: t[0][1],
+    )
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    med_h = float(heights[len(heights) // 2]) or 1.0
+    groups: list[list[tuple[tuple[float, float], Word]]] = []
+    for item in placed:
+        if groups:
+            g = groups[-1]
+            gy = sum(p[0][1] for p in g) / len(g)
+            if abs(item[0][1] - gy) <= 0.45 * med_h:
+                g.append(item)
+                continue
+        groups.append([item])
+    if page.rotation == 180:
+        # Reading coordinates of a turned page run the other way.
+        groups.reverse()
+        for g in groups:
+            g.sort(key=lambda p: -p[0][0])
+    else:
+        for g in groups:
+            g.sort(key=lambda p: p[0][0])
+    lines = []
+    for g in groups:
+        ws = [p[1] for p in g]
+        hs = [w.bbox[3] - w.bbox[1] for w in ws]
+        lines.append(VLine(ws, sum(p[0][1] for p in g) / len(g), float(max(hs))))
+    return lines
+
+
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def norm_label_text(text: str) -> str:
+    """Lower-case, NFC, punctuation dropped, spaces collapsed: what label matching compares."""
+    t = unicodedata.normalize("NFC", text).lower()
+    t = t.replace("tuỳ", "tùy")
+    t = _PUNCT.sub(" ", t)
+    return " ".join(t.split())
+
+
+@cache
+def _variants() -> list[tuple[str, str, int]]:
+    out = []
+    for label_id, variants in LABEL_VARIANTS.items():
+        for v in variants:
+            n = norm_label_text(v)
+            out.append((label_id, n, len(n.split())))
+    return out
+
+
+def _min_score(label_norm: str) -> float:
+    # Short labels must match nearly exactly; long ones tolerate OCR damage.
+    n = len(label_norm)
+    if n <= 3:
+        return 100.0
+    if n <= 8:
+        return 88.0
+    return 80.0
+
+
+def _colon_at(words: list[Word], j: int) -> tuple[bool, int]:
+    """Does the label end at word j with a colon? Returns (colon, chars after it in word j)."""
+    t = words[j].text
+    for k, ch in enumerate(t):
+        if ch in COLON_CHARS:
+            return True, len(t) - k - 1
+    if j + 1 < len(words) and words[j + 1].text[:1] in COLON_CHARS:
+        return True, 0
+    return False, 0
+
+
+def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
+    """Non-overlapping label hits on one line, best first then left to right."""
+    words = line.words
+    cands: list[LabelHit] = []
+    for j in range(len(words)):
+        colon, tail = _colon_at(words, j)
+        for i in range(max(0, j - MAX_LABEL_WORDS + 1), j + 1):
+            span_words = [w.text for w in words[i : j + 1]]
+            if tail:
+                last = span_words[-1]
+                span_words[-1] = last[: len(last) - tail]
+            span = norm_label_text(" ".join(span_words))
+            if not span:
+                continue
+            n_words = len(span.split())
+            for label_id, variant, v_words in _variants():
+                if abs(v_words - n_words) > 1:
+                    continue
+                score = fuzz.ratio(span, variant)
+                need = _min_score(variant)
+                if not colon:
+                    need = max(need, 92.0)
+                    if v_words < 2:
+                        continue
+                if score >= need:
+                    offset = tail
+                    cands.append(
+                        LabelHit(label_id, line_no, i, j + 1, score / 100.0, colon, offset)
+                    )
+    # Prefer colon-ended, then longer labels (``Năm sinh`` inside ``Ngày, tháng, năm sinh``),
+    # then better scores; take greedily without overlap.
+    cands.sort(key=lambda h: (h.colon, h.end - h.start, h.score), reverse=True)
+    taken: list[LabelHit] = []
+    used: set[int] = set()
+    for h in cands:
+        span = set(range(h.start, h.end))
+        if span & used:
+            continue
+        taken.append(h)
+        used |= span
+    taken.sort(key=lambda h: h.start)
+    return taken
+
+
+def _looks_like_label_line(line: VLine) -> bool:
+    """A line whose first words end in a colon holds a (damaged) label, not a value."""
+    return any(_colon_at(line.words, j)[0] for j in range(min(6, len(line.words))))
+
+
+def segments(lines: list[VLine]) -> list[Segment]:
+    """Every label on the page in reading order, each with the words of its value."""
+    hits_per_line = [find_labels(ln, i) for i, ln in enumerate(lines)]
+    out: list[Segment] = []
+    for i, (line, hits) in enumerate(zip(lines, hits_per_line, strict=True)):
+        if not hits:
+            # A line with no label continues the value above it (a wrapped value), if close.
+            if out and out[-1].hit.line + out[-1].lines == i and _continues(lines, i):
+                out[-1].words.extend(line.words)
+                out[-1].lines += 1
+            continue
+        first = hits[0]
+        if first.start > 0 and out and out[-1].hit.line + out[-1].lines == i:
+            # Words before the first label on a line continue the value above.
+            out[-1].words.extend(line.words[: first.start])
+        for k, h in enumerate(hits):
+            stop = hits[k + 1].start if k + 1 < len(hits) else len(line.words)
+            vals = list(line.words[h.end : stop])
+            if h.value_offset:
+                w = line.words[h.end - 1]
+                glued = w.text[len(w.text) - h.value_offset :]
+                vals.insert(0, Word(glued, w.bbox, w.conf))
+            out.append(Segment(h, vals))
+    return out
+
+
+def _continues(lines: list[VLine], i: int) -> bool:
+    prev, cur = lines[i - 1], lines[i]
+    gap = cur.cy - prev.cy
+    if gap > 2.2 * max(prev.height, cur.height):
+        return False
+    return not _looks_like_label_line(cur)

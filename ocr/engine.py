@@ -1,0 +1,181 @@
+"""OCR engines: one small interface, Tesseract as the default implementation.
+
+``TesseractEngine`` keeps one tesserocr engine per thread (loading the ``vie`` model costs more
+than reading a small page); ``TesseractCliEngine`` runs the ``tesseract`` program per call and is
+the baseline the speed benchmark compares against. Both return the same ``PageText``.
+
+Tesseract's own OpenMP threads make a page several times slower on a 2-core machine
+(shared/notes/measured.md): we run single-threaded engines, one page each, in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # must be set before libtesseract loads
+
+import shutil
+import subprocess
+import tempfile
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from civreg_cli.errors import ConfigError
+from ocr.types import BBox, Line, PageText, Word
+
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata/",
+    "/usr/share/tesseract-ocr/4.00/tessdata/",
+    "/usr/share/tessdata/",
+)
+
+
+def find_tessdata(lang: str) -> str:
+    """The tessdata folder holding ``lang``; a clear error naming the Debian package if none."""
+    env = os.environ.get("TESSDATA_PREFIX")
+    for d in ([env] if env else []) + list(TESSDATA_DIRS):
+        if all((Path(d) / f"{code}.traineddata").exists() for code in lang.split("+")):
+            return d if d.endswith("/") else d + "/"
+    raise ConfigError(
+        f"Tesseract language data '{lang}' not found",
+        advice="install it with `apt-get install tesseract-ocr-vie` (or run `make setup`)",
+    )
+
+
+class OcrEngine(ABC):
+    """Reads a page image (greyscale or RGB uint8 array) into words with boxes and confidences."""
+
+    name: str = "engine"
+
+    @abstractmethod
+    def read(self, image: np.ndarray) -> PageText: ...
+
+    def read_region(self, image: np.ndarray, bbox: BBox) -> PageText:
+        """Read one region; boxes come back in page coordinates. Engines may do better."""
+        x0, y0, x1, y1 = bbox
+        sub = self.read(image[y0:y1, x0:x1])
+        return shift(sub, x0, y0, image.shape[1], image.shape[0])
+
+
+def shift(page: PageText, dx: int, dy: int, width: int, height: int) -> PageText:
+    lines = [
+        Line(
+            [
+                Word(w.text, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy), w.conf)
+                for w in ln.words
+            ]
+        )
+        for ln in page.lines
+    ]
+    return PageText(width=width, height=height, lines=lines, source=page.source, engine=page.engine)
+
+
+def _lines_from_rows(rows: list[dict[str, Any]]) -> list[Line]:
+    """Group Tesseract's word rows (block, par, line numbers) into lines, top to bottom."""
+    groups: dict[tuple[int, int, int], list[Word]] = {}
+    for r in rows:
+        text = str(r["text"]).strip()
+        if not text:
+            continue
+        conf = float(r["conf"])
+        if conf < 0:
+            continue
+        x, y, w, h = int(r["left"]), int(r["top"]), int(r["width"]), int(r["height"])
+        key = (int(r["block_num"]), int(r["par_num"]), int(r["line_num"]))
+        groups.setdefault(key, []).append(Word(text, (x, y, x + w, y + h), conf / 100.0))
+    lines = [Line(sorted(ws, key=lambda w: w.bbox[0])) for ws in groups.values()]
+    lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    return lines
+
+
+class TesseractEngine(OcrEngine):
+    """Tesseract through tesserocr: one engine per thread, reused across pages."""
+
+    def __init__(self, lang: str = "vie", psm: int = 3, variables: dict[str, str] | None = None):
+        import tesserocr
+
+        self._tesserocr = tesserocr
+        self.lang = lang
+        self.psm = psm
+        self.variables = variables or {}
+        self.path = find_tessdata(lang)
+        self._local = threading.local()
+        self.name = f"tesseract-{tesserocr.tesseract_version().split()[1]} {lang} psm={psm}"
+
+    def _api(self) -> Any:
+        api = getattr(self._local, "api", None)
+        if api is None:
+            t = self._tesserocr
+            api = t.PyTessBaseAPI(path=self.path, lang=self.lang, psm=self.psm)
+            for k, v in self.variables.items():
+                api.SetVariable(k, v)
+            self._local.api = api
+        return api
+
+    def read(self, image: np.ndarray) -> PageText:
+        api = self._api()
+        h, w = image.shape[:2]
+        api.SetImage(Image.fromarray(image))
+        api.Recognize()
+        rows = parse_tsv(api.GetTSVText(0))
+        api.Clear()
+        return PageText(width=w, height=h, lines=_lines_from_rows(rows), engine=self.name)
+
+
+class TesseractCliEngine(OcrEngine):
+    """The ``tesseract`` program, one process per call (the speed benchmark's baseline)."""
+
+    def __init__(self, lang: str = "vie", psm: int = 3):
+        if shutil.which("tesseract") is None:
+            raise ConfigError(
+                "the tesseract program is not installed",
+                advice="install it with `apt-get install tesseract-ocr tesseract-ocr-vie`",
+            )
+        self.lang = lang
+        self.psm = psm
+        self.name = f"tesseract-cli {lang} psm={psm}"
+
+    def read(self, image: np.ndarray) -> PageText:
+        h, w = image.shape[:2]
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "page.png"
+            Image.fromarray(image).save(src)
+            out = run_tesseract_cli(src, Path(tmp) / "out", self.lang, self.psm, "tsv")
+            rows = parse_tsv(out.with_suffix(".tsv").read_text(encoding="utf-8"))
+        return PageText(width=w, height=h, lines=_lines_from_rows(rows), engine=self.name)
+
+
+def run_tesseract_cli(image: Path, out_base: Path, lang: str, psm: int, *configs: str) -> Path:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    cmd = ["tesseract", str(image), str(out_base), "-l", lang, "--psm", str(psm), *configs]
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    return out_base
+
+
+TSV_COLUMNS = (
+    "level page_num block_num par_num line_num word_num left top width height conf text".split()
+)
+
+
+def parse_tsv(tsv: str) -> list[dict[str, Any]]:
+    """Word rows of Tesseract's TSV (the CLI's has a header line, the API's has none)."""
+    lines = tsv.splitlines()
+    if lines and lines[0].startswith("level"):
+        lines = lines[1:]
+    header = TSV_COLUMNS
+    rows = []
+    for ln in lines:
+        parts = ln.split("\t")
+        if len(parts) != len(header):
+            continue
+        rows.append(dict(zip(header, parts, strict=True)))
+    return [r for r in rows if r.get("level") == "5"]
+
+
+def default_engine() -> OcrEngine:
+    return TesseractEngine()

@@ -1,0 +1,203 @@
+"""Page clean-up before OCR, with OpenCV.
+
+Each step is a pure function from an image to an image (uint8, greyscale unless said). What is on
+by default is what measured best (bench/preprocess.py writes the comparison); every step can be
+switched off through ``PreprocessOptions`` to re-measure.
+
+- ``to_grey``: colour → grey by the *brightest* channel, which drops coloured stamps (a red stamp
+  is bright in red, black ink is dark in every channel) and yellowed paper in one step.
+- ``estimate_skew`` / ``rotate``: deskew by the projection profile of a small binarised copy.
+- ``remove_leaders``: dotted leaders (". . . .", "……") that Tesseract reads as junk words and that
+  bleed into the value beside them; found as runs of small, evenly spaced dots on one baseline,
+  so the dots of Vietnamese diacritics (which never run in a row) stay.
+- ``remove_rules``: long horizontal and vertical ruling lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.types import BBox
+
+
+@dataclass(frozen=True)
+class PreprocessOptions:
+    stamp_suppression: bool = True
+    deskew: bool = True
+    remove_leaders: bool = True
+    remove_rules: bool = True
+    denoise: bool = False  # median blur; measured as no better on our scans
+    binarize: bool = False  # measured: hurts degraded pages (shared/notes/measured.md)
+    max_skew: float = 5.0
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    image: np.ndarray  # what the engine reads
+    skew: float  # degrees the page was rotated by to straighten it
+    matrix: np.ndarray  # 2x3 affine: original → cleaned coordinates
+
+    def to_original(self, bbox: BBox) -> BBox:
+        """Map a box on the cleaned image back to the stored page image."""
+        inv = cv2.invertAffineTransform(self.matrix)
+        x0, y0, x1, y1 = bbox
+        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+        mapped = pts @ inv.T
+        return (
+            int(np.floor(mapped[:, 0].min())),
+            int(np.floor(mapped[:, 1].min())),
+            int(np.ceil(mapped[:, 0].max())),
+            int(np.ceil(mapped[:, 1].max())),
+        )
+
+
+def to_grey(image: np.ndarray, *, stamp_suppression: bool = True) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        image = image[:, :, :3]
+    if stamp_suppression:
+        return image.max(axis=2).astype(np.uint8)
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Binary mask (255 = ink) by Otsu's threshold."""
+    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return mask
+
+
+def is_blank(grey: np.ndarray, *, min_ink_share: float = 0.0005) -> bool:
+    """A page with (almost) no ink: Otsu on a uniform page finds noise, so also ask for contrast."""
+    small = cv2.resize(grey, (grey.shape[1] // 4 or 1, grey.shape[0] // 4 or 1))
+    if int(small.max()) - int(small.min()) < 40:
+        return True
+    mask = ink_mask(small)
+    dark = small < (int(small.max()) - 60)
+    return float((mask.astype(bool) & dark).mean()) < min_ink_share
+
+
+def estimate_skew(grey: np.ndarray, *, max_angle: float = 5.0) -> float:
+    """Angle (degrees) to rotate by so text lines become horizontal: maximise profile variance."""
+    scale = 0.25
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mask = ink_mask(small)
+    h, w = mask.shape
+    centre = (w / 2, h / 2)
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rot = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        profile = rot.sum(axis=1, dtype=np.float64)
+        return float(np.var(profile))
+
+    best = 0.0
+    step = 0.5
+    candidates = np.arange(-max_angle, max_angle + 1e-9, step)
+    best = max(candidates, key=score)
+    for step in (0.1, 0.025):
+        candidates = np.arange(best - 5 * step, best + 5 * step + 1e-9, step)
+        best = max(candidates, key=score)
+    return float(round(best, 3))
+
+
+def rotation_matrix(shape: tuple[int, ...], angle: float) -> np.ndarray:
+    h, w = shape[:2]
+    return cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+
+
+def rotate(grey: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    h, w = grey.shape[:2]
+    return cv2.warpAffine(
+        grey, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def leader_mask(grey: np.ndarray) -> np.ndarray:
+    """Pixels of dotted leaders: runs of ≥ 4 small dots, evenly spaced on one baseline."""
+    mask = ink_mask(grey)
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return np.zeros_like(mask)
+    w = stats[:, cv2.CC_STAT_WIDTH]
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    area = stats[:, cv2.CC_STAT_AREA]
+    # A printed dot at 300 dpi is a few pixels across and roughly square; an ellipsis glyph's
+    # dots are separate components too.
+    dot = (w <= 14) & (h <= 14) & (area >= 4) & (w <= 2.5 * h) & (h <= 2.5 * w)
+    dot[0] = False
+    idx = np.flatnonzero(dot)
+    if idx.size == 0:
+        return np.zeros_like(mask)
+    # Group dots into rows by centre y, then into runs with gaps below ~1/2 a text height.
+    cy = cents[idx, 1]
+    cx = cents[idx, 0]
+    order = np.lexsort((cx, np.round(cy / 6)))
+    keep = np.zeros(n, dtype=bool)
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= 4:
+            ys = cents[run, 1]
+            if float(ys.max() - ys.min()) <= 6:
+                keep[run] = True
+
+    prev: int | None = None
+    for k in order:
+        i = int(idx[k])
+        if prev is not None:
+            same_row = abs(cents[i, 1] - cents[prev, 1]) <= 5
+            gap = cents[i, 0] - cents[prev, 0]
+            if not (same_row and 0 < gap <= 40):
+                flush()
+                run = []
+        run.append(i)
+        prev = i
+    flush()
+    out = keep[labels]
+    return (out * 255).astype(np.uint8)
+
+
+def rules_mask(grey: np.ndarray, *, min_len: int = 200) -> np.ndarray:
+    """Pixels of long horizontal and vertical ruling lines."""
+    mask = ink_mask(grey)
+    horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
+    vert = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+    lines = cv2.bitwise_or(horiz, vert)
+    return cv2.dilate(lines, np.ones((3, 3), np.uint8))
+
+
+def erase(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Paint masked pixels with the page's paper tone."""
+    if not mask.any():
+        return grey
+    paper = int(np.percentile(grey, 90))
+    out = grey.copy()
+    out[mask > 0] = paper
+    return out
+
+
+def preprocess(image: np.ndarray, options: PreprocessOptions | None = None) -> Preprocessed:
+    opts = options or PreprocessOptions()
+    grey = to_grey(image, stamp_suppression=opts.stamp_suppression)
+    angle = estimate_skew(grey, max_angle=opts.max_skew) if opts.deskew else 0.0
+    matrix = rotation_matrix(grey.shape, angle)
+    if abs(angle) >= 0.05:
+        grey = rotate(grey, matrix)
+    else:
+        matrix = rotation_matrix(grey.shape, 0.0)
+        angle = 0.0
+    if opts.denoise:
+        grey = cv2.medianBlur(grey, 3)
+    if opts.remove_rules:
+        grey = erase(grey, rules_mask(grey))
+    if opts.remove_leaders:
+        grey = erase(grey, leader_mask(grey))
+    if opts.binarize:
+        grey = cv2.adaptiveThreshold(
+            grey, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 41, 15
+        )
+    return Preprocessed(image=grey, skew=angle, matrix=matrix)
