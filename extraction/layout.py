@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from extraction.forms import LABEL_VARIANTS
-from ocr.types import PageText, Word
+from ocr.types import BBox, PageText, Word, union_bbox
 
 MAX_LABEL_WORDS = 9
 COLON_CHARS = ":;"
@@ -48,6 +48,7 @@ class Segment:
     """A found label and the words of its value (possibly over several lines)."""
 
     hit: LabelHit
+    label_bbox: BBox
     words: list[Word] = field(default_factory=list)
     lines: int = 1
 
@@ -211,7 +212,8 @@ def segments(lines: list[VLine]) -> list[Segment]:
                 w = line.words[h.end - 1]
                 glued = w.text[len(w.text) - h.value_offset :]
                 vals.insert(0, Word(glued, w.bbox, w.conf))
-            out.append(Segment(h, vals))
+            label_box = union_bbox([w.bbox for w in line.words[h.start : h.end]])
+            out.append(Segment(h, label_box, vals))
     return out
 
 

@@ -1,0 +1,109 @@
+"""Calibrate acceptance: set each field type's confidence threshold from measured errors.
+
+Books of every quality with their own seeds (never those of bench.accuracy or the tests) are read
+by the pipeline; every field with no reason gives a (type, confidence, correct?) sample. For each
+type the threshold is the lowest confidence at which the accepted fields' error rate, counted
+over all qualities together and over the worst quality alone, stays under TARGET_ERROR (below the
+0.5 % bar, leaving a margin for books unlike these). Writes extraction/data/thresholds.json and
+bench/results/calibration.{json,md}.
+
+    .venv/bin/python -m bench.calibrate [--records 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from typing import Any
+
+from bench.common import WORK, extract_book, read_book, render, truth, write_result
+from extraction.calibration import THRESHOLDS_FILE, Thresholds
+from extraction.evaluate import canon
+from extraction.forms import SPEC_BY_KEY
+
+SEEDS = {"clean": [5101], "scan": [5201, 5202], "poor": [5301, 5302]}
+TARGET_ERROR = 0.003
+FLOOR = 0.30  # never accept below this confidence, whatever the data says
+Sample = tuple[float, bool, str]  # confidence, correct, quality
+
+
+def field_type(key: str) -> str:
+    spec = SPEC_BY_KEY.get(key)
+    return spec.type.value if spec else "text"
+
+
+def collect(records: int) -> dict[str, list[Sample]]:
+    samples: dict[str, list[Sample]] = defaultdict(list)
+    for q, seeds in SEEDS.items():
+        for seed in seeds:
+            name = f"cal-{q}-{seed}-{records}"
+            out = render(name, records=records, seed=seed, quality=q)
+            pred = extract_book(out, read_book(out, WORK / f"{name}-data"))
+            by_no = {p["entry_no"]: p for p in pred}
+            for t in truth(out):
+                p = by_no.get(t["entry_no"])
+                if p is None:
+                    continue
+                for key, tval in t["fields"].items():
+                    f = p["fields"].get(key)
+                    if f is None or f["reasons"]:
+                        continue  # fields with a reason go to review whatever their confidence
+                    ok = canon(tval) == canon(f["value"])
+                    samples[field_type(key)].append((float(f["confidence"]), ok, q))
+    return samples
+
+
+def _err(samples: list[Sample], t: float) -> tuple[int, int]:
+    acc = [s for s in samples if s[0] >= t]
+    return len(acc), sum(not s[1] for s in acc)
+
+
+def threshold_for(samples: list[Sample]) -> float:
+    """Lowest threshold at which every quality's (and the pooled) accepted error ≤ target."""
+    cands = sorted({round(s[0], 4) for s in samples} | {FLOOR, 1.0})
+    qualities = {s[2] for s in samples}
+    for t in cands:
+        if t < FLOOR:
+            continue
+        ok = True
+        for group in [samples] + [[s for s in samples if s[2] == q] for q in qualities]:
+            n, bad = _err(group, t)
+            # An empty group or one error in a handful is not evidence of safety: require the
+            # error count to stay under target even counting one more unseen error.
+            if n and (bad + 1) / (n + 1) > TARGET_ERROR and bad > 0:
+                ok = False
+                break
+        if ok:
+            return float(t)
+    return 1.01  # nothing is safe: everything of this type goes to review
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=120)
+    args = ap.parse_args()
+    samples = collect(args.records)
+    by_type: dict[str, float] = {}
+    report: dict[str, Any] = {}
+    lines = ["| type | samples | wrong | threshold | accepted | accepted wrong |", "|---|---|---|---|---|---|"]
+    for ftype, ss in sorted(samples.items()):
+        t = threshold_for(ss)
+        by_type[ftype] = t
+        n, bad = _err(ss, t)
+        report[ftype] = {"samples": len(ss), "wrong": sum(not s[1] for s in ss), "threshold": t,
+                         "accepted": n, "accepted_wrong": bad}
+        lines.append(f"| {ftype} | {len(ss)} | {report[ftype]['wrong']} | {t:.4f} | {n} | {bad} |")
+    th = Thresholds(by_type=by_type)
+    THRESHOLDS_FILE.write_text(
+        json.dumps({"by_type": th.by_type, "default": th.default, "target_error": TARGET_ERROR,
+                    "seeds": SEEDS, "records": args.records}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    write_result("calibration", {"target_error": TARGET_ERROR, "types": report},
+                 "# Calibration\n\n" + "\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

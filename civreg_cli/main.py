@@ -1,0 +1,321 @@
+"""The ``civreg`` command line (Typer + Rich). Commands are thin: parse, call, print."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from civreg_cli.errors import CivregError, InputError
+from civreg_cli.settings import Settings
+
+app = typer.Typer(
+    name="civreg",
+    help="Civil-registry digitization: scanned register books → a registry, field by field.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+REGISTER_TYPES = ("birth", "marriage", "death")
+SUPPORTED_TYPES = ("birth",)
+
+
+def _check_type(register_type: str) -> str:
+    if register_type not in REGISTER_TYPES:
+        raise InputError(
+            f"unknown register type '{register_type}'",
+            advice=f"use --type {' | '.join(REGISTER_TYPES)}",
+        )
+    if register_type not in SUPPORTED_TYPES:
+        raise InputError(
+            f"register type '{register_type}' is not supported yet",
+            advice="only birth books can be digitized in this version",
+        )
+    return register_type
+
+
+def _settings(db: str | None, data_dir: Path | None) -> Settings:
+    s = Settings()
+    if db:
+        s.db_url = db
+    if data_dir:
+        s.data_dir = data_dir
+    return s
+
+
+@app.command("sample-book")
+def sample_book(
+    out: Annotated[Path, typer.Argument(help="folder to write the book, truth.jsonl and meta.json")],
+    register_type: Annotated[str, typer.Option("--type")] = "birth",
+    layout: Annotated[str, typer.Option(help="form")] = "form",
+    records: Annotated[int, typer.Option(min=1)] = 20,
+    seed: Annotated[int, typer.Option()] = 0,
+    quality: Annotated[str, typer.Option(help="clean | scan | poor")] = "scan",
+    fmt: Annotated[str, typer.Option("--format", help="pdf | tiff | png")] = "pdf",
+) -> None:
+    """Render a synthetic register book with its truth."""
+    from synth.book import write_sample_book
+
+    if register_type not in REGISTER_TYPES:
+        _check_type(register_type)
+    meta = write_sample_book(
+        out, register_type=register_type, layout=layout, records=records, seed=seed,
+        quality=quality, fmt=fmt,
+    )
+    console.print(
+        f"wrote {meta['records']} records on {meta['page_count']} pages to {out} "
+        f"(book {meta['book_no']}, {meta['registration_authority']})"
+    )
+
+
+class _Bar:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("pages", total=None)
+        self.failed = 0
+
+    def start(self, total: int, done: int) -> None:
+        self.progress.update(self.task, total=total, completed=done)
+
+    def page(self, outcome: Any) -> None:
+        if not outcome.ok:
+            self.failed += 1
+            err_console.print(f"[yellow]warning:[/] {outcome.error}")
+        self.progress.advance(self.task)
+
+
+@app.command()
+def digitize(
+    path: Annotated[Path, typer.Argument(help="PDF, multi-page TIFF, image, folder or zip")],
+    register_type: Annotated[str, typer.Option("--type", help="birth | marriage | death")],
+    book_no: Annotated[str, typer.Option("--book-no", help="Quyển số, e.g. 01/2016")],
+    authority: Annotated[str, typer.Option(help='e.g. "UBND phường Ngọc Lâm"')],
+    year: Annotated[int | None, typer.Option(help="the book's year")] = None,
+    db: Annotated[str | None, typer.Option(help="database URL (default: SQLite in data dir)")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="where pages and OCR are kept")] = None,
+    workers: Annotated[int | None, typer.Option(help="pages read in parallel")] = None,
+) -> None:
+    """Digitize one book: ingest, OCR, extract, validate, load; prints a summary."""
+    from extraction.types import RegisterType
+    from flows.digitize import run_digitize, set_progress_listener
+    from flows.steps import BookRequest
+
+    _check_type(register_type)
+    s = _settings(db, data_dir)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder", advice="check the path")
+    req = BookRequest(path, RegisterType(register_type), book_no, authority, year)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        bar = _Bar(progress)
+        set_progress_listener(bar)
+        try:
+            summary = run_digitize(
+                req, db_url=s.database_url(), data_dir=s.data_dir, workers=s.workers
+                if workers is None else workers, lang=s.ocr_lang,
+            )
+        finally:
+            set_progress_listener(None)
+    _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    t = Table(title="Book summary", show_header=False)
+    for k, v in summary.items():
+        if isinstance(v, dict):
+            v = ", ".join(f"{a}: {b}" for a, b in sorted(v.items())) or "-"
+        elif isinstance(v, float):
+            v = f"{v:.2%}" if 0 <= v <= 1 else f"{v:.2f}"
+        t.add_row(str(k), str(v))
+    console.print(t)
+
+
+def _export_rows(db: str | None, data_dir: Path | None, book_no: str | None) -> Iterator[dict[str, Any]]:
+    from registry_db import repository as repo
+
+    s = _settings(db, data_dir)
+    engine = repo.make_engine(s.database_url())
+    repo.upgrade(engine)
+    with repo.session_factory(engine)() as session:
+        yield from repo.iter_export_records(session, book_no=book_no)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv")] = "jsonl",
+    book_no: Annotated[str | None, typer.Option("--book-no")] = None,
+    out: Annotated[Path | None, typer.Option(help="file to write (default: standard output)")] = None,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Export records: one JSON object (or CSV row) per record, values normalised."""
+    if fmt not in ("jsonl", "csv"):
+        raise InputError(f"unknown export format '{fmt}'", advice="use --format jsonl or csv")
+    fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        rows = _export_rows(db, data_dir, book_no)
+        if fmt == "jsonl":
+            for rec in rows:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        else:
+            write_csv(rows, fh)
+    finally:
+        if out:
+            fh.close()
+
+
+def write_csv(rows: Iterator[dict[str, Any]], fh: Any) -> None:
+    from extraction.forms import BIRTH_KEYS
+
+    head = ["register_type", "book_no", "entry_no", "registration_authority", "pages", "status"]
+    w = csv.writer(fh)
+    w.writerow(head + list(BIRTH_KEYS) + [f"{k}:status" for k in BIRTH_KEYS])
+    for rec in rows:
+        f = rec["fields"]
+        w.writerow(
+            [rec[h] if h != "pages" else " ".join(map(str, rec[h])) for h in head]
+            + [(f.get(k) or {}).get("value") for k in BIRTH_KEYS]
+            + [(f.get(k) or {}).get("status") for k in BIRTH_KEYS]
+        )
+
+
+@app.command()
+def ocr(
+    page_image: Annotated[Path, typer.Argument(help="one page image (PNG, JPEG, TIFF)")],
+    fmt: Annotated[str, typer.Option("--format", help="text | tsv | json")] = "text",
+    raw: Annotated[bool, typer.Option(help="skip our preprocessing")] = False,
+) -> None:
+    """Print what the engine reads on one page after our preprocessing."""
+    from ocr.page import load_image, read_page
+    from ocr.preprocess import PreprocessOptions
+
+    from flows.steps import shared_engine
+
+    if not page_image.exists():
+        raise InputError(f"{page_image}: no such file", advice="check the path")
+    opts = (
+        PreprocessOptions(
+            stamp_suppression=False, deskew=False, remove_leaders=False, remove_rules=False
+        )
+        if raw
+        else None
+    )
+    reading = read_page(load_image(page_image), shared_engine(), opts)
+    page = reading.text
+    if fmt == "text":
+        console.print(page.text, markup=False, highlight=False)
+    elif fmt == "tsv":
+        sys.stdout.write("line\tx0\ty0\tx1\ty1\tconf\ttext\n")
+        for i, line in enumerate(page.lines):
+            for wd in line.words:
+                x0, y0, x1, y1 = wd.bbox
+                sys.stdout.write(f"{i}\t{x0}\t{y0}\t{x1}\t{y1}\t{wd.conf:.3f}\t{wd.text}\n")
+    elif fmt == "json":
+        d = page.to_dict()
+        d["warnings"] = reading.warnings
+        sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+    else:
+        raise InputError(f"unknown format '{fmt}'", advice="use --format text, tsv or json")
+    for wmsg in reading.warnings:
+        err_console.print(f"[yellow]note:[/] {page_image.name}: {wmsg}")
+
+
+@app.command("eval")
+def eval_cmd(
+    truth: Annotated[Path, typer.Option(help="truth.jsonl of a sample book")],
+    export_file: Annotated[Path | None, typer.Option("--export", help="an export .jsonl")] = None,
+    book_no: Annotated[str | None, typer.Option("--book-no")] = None,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
+) -> None:
+    """Field accuracy, CER, straight-through and accepted-but-wrong against a truth file."""
+    from extraction.evaluate import evaluate, format_table, read_jsonl
+
+    if not truth.exists():
+        raise InputError(f"{truth}: no such file", advice="pass the truth.jsonl of a sample book")
+    truth_rows = read_jsonl(truth)
+    if export_file:
+        pred = read_jsonl(export_file)
+    else:
+        bn = book_no or (truth_rows[0]["book_no"] if truth_rows else None)
+        pred = list(_export_rows(db, data_dir, bn))
+    rep = evaluate(truth_rows, pred)
+    console.print(format_table(rep), markup=False, highlight=False)
+    if json_out:
+        json_out.write_text(json.dumps(rep.as_dict(), indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="folder for the demo's book, data and database")] = Path(
+        "demo-out"
+    ),
+    records: Annotated[int, typer.Option()] = 20,
+    quality: Annotated[str, typer.Option()] = "scan",
+) -> None:
+    """Render a sample birth book, digitize it, and print the evaluation."""
+    from synth.book import write_sample_book
+
+    book_dir = out / "book"
+    meta = write_sample_book(book_dir, records=records, seed=2026, quality=quality, fmt="pdf")
+    console.print(f"[bold]1/3[/] rendered {meta['records']} records on {meta['page_count']} pages")
+    data = out / "data"
+    db_url = f"sqlite:///{(out / 'civreg.sqlite').resolve()}"
+    console.print("[bold]2/3[/] digitizing (Prefect flow digitize_book)")
+    digitize(
+        book_dir / "book.pdf",
+        register_type="birth",
+        book_no=meta["book_no"],
+        authority=meta["registration_authority"],
+        year=meta.get("year"),
+        db=db_url,
+        data_dir=data,
+        workers=None,
+    )
+    console.print("[bold]3/3[/] evaluation against truth.jsonl")
+    eval_cmd(truth=book_dir / "truth.jsonl", export_file=None, book_no=meta["book_no"], db=db_url,
+             data_dir=data, json_out=out / "eval.json")
+
+
+def main() -> None:
+    """Entry point: the one place that turns project errors into messages and exit codes."""
+    try:
+        app(standalone_mode=False)
+    except CivregError as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Pages of a birth register book → records of fields with provenance, validated and scored.
+
+Pure functions: a page's ``PageText`` in, ``RecordResult``s out. The Prefect flow and the CLI are
+thin wrappers around ``extract_page``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from extraction import values
+from extraction.calibration import Thresholds, load_thresholds
+from extraction.checks import cross_check
+from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
+from extraction.layout import Segment, segments, visual_lines
+from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
+from ocr.types import BBox, PageText, Word, union_bbox
+
+EXTRACTOR_VERSION = "birth-form-1"
+
+# Label ids that start a new entry when the current one already has them.
+ENTRY_STARTERS = ("entry_no", "registration_date", "child.full_name")
+
+
+@dataclass(frozen=True)
+class BookContext:
+    register_type: RegisterType
+    book_no: str
+    registration_authority: str
+    year: int | None = None
+
+
+@dataclass
+class RawField:
+    key: str
+    words: list[Word]
+    label_score: float
+    page: int
+    label_bbox: BBox
+
+    @property
+    def raw(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_bbox([w.bbox for w in self.words]) if self.words else self.label_bbox
+
+
+def _key_for(label_id: str, section: str) -> str | None:
+    if not label_id.startswith("@"):
+        return label_id
+    key = f"{section}.{label_id[1:]}"
+    return key if key in SPEC_BY_KEY else None
+
+
+def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]]:
+    """Split a page's labelled segments into entries and resolve repeated labels by section."""
+    entries: list[dict[str, RawField]] = []
+    current: dict[str, RawField] | None = None
+    section = "child"
+    for seg in segs:
+        lid = seg.hit.label_id
+        if lid == "book_no":
+            continue  # page header: the book number comes from the book's metadata
+        # A new entry starts at its number, or when a label it already has comes again (the
+        # number itself was misread).
+        restart = lid == "entry_no" or (lid in ENTRY_STARTERS and current is not None and lid in current)
+        if current is None or restart:
+            current = {}
+            entries.append(current)
+            section = "child"
+        if lid in SECTION_OPENERS:
+            section = SECTION_OPENERS[lid]
+        key = _key_for(lid, section)
+        if key is None or key in current:
+            continue
+        current[key] = RawField(
+            key=key, words=seg.words, label_score=seg.hit.score, page=page_no, label_bbox=seg.label_bbox
+        )
+    return [e for e in entries if len(e) >= 3]
+
+
+def _ocr_conf(words: list[Word]) -> float:
+    confs = [w.conf for w in words if any(ch.isalnum() for ch in w.text)]
+    return min(confs) if confs else 1.0
+
+
+def _field(
+    key: str,
+    raw: RawField | None,
+    value: str | None,
+    score: float,
+    reasons: list[str],
+) -> FieldValue:
+    if raw is None:
+        return FieldValue(key=key, value=value, raw=None, confidence=score, reasons=reasons)
+    conf = _ocr_conf(raw.words) * min(1.0, raw.label_score) * score
+    return FieldValue(
+        key=key,
+        value=value,
+        raw=raw.raw or None,
+        confidence=round(conf, 4),
+        page=raw.page,
+        bbox=raw.bbox if raw.words else None,
+        reasons=reasons,
+    )
+
+
+def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
+    """Normalise every key of the form; the id paper's four keys come from one printed value."""
+    out: dict[str, FieldValue] = {}
+    no = entry.get("entry_no")
+    digits = "".join(ch for ch in no.raw if ch.isdigit()) if no else ""
+    out["entry_no"] = _field("entry_no", no, digits or None, 1.0, [] if digits else ["entry_no_unreadable"])
+    for spec in BIRTH_FIELDS:
+        key = spec.key
+        if key.startswith("declarant.id_doc_"):
+            continue
+        raw = entry.get(key)
+        if raw is None:
+            out[key] = FieldValue(key=key, value=None, confidence=0.0, reasons=["label_not_found"])
+            continue
+        if spec.type == FieldType.CATEGORY and key == "registration_kind":
+            n = values.normalise_registration_kind(raw.raw)
+        else:
+            n = values.normalise(spec.type, raw.raw)
+        out[key] = _field(key, raw, n.value, n.score, list(n.reasons))
+    doc = entry.get("declarant.id_doc_type")
+    doc_keys = ("declarant.id_doc_type", "declarant.id_doc_no", "declarant.id_doc_issue_date",
+                "declarant.id_doc_issuer")
+    if doc is None:
+        for k in doc_keys:
+            out[k] = FieldValue(key=k, value=None, confidence=0.0, reasons=["label_not_found"])
+    else:
+        parsed = values.parse_id_doc(doc.raw)
+        for k, v in zip(doc_keys, parsed[:4], strict=True):
+            # The id paper's reasons name their part (``id_doc_no_…``); each goes to its key.
+            part = k.split(".", 1)[1]
+            reasons = [r for r in parsed[4] if r.startswith(part)]
+            out[k] = _field(k, doc, v, 1.0 if not reasons else 0.5, reasons)
+    return out
+
+
+def score_and_decide(fields: dict[str, FieldValue], thresholds: Thresholds) -> None:
+    """Set each field's status: accepted only when confident enough for its type and unflagged."""
+    for key, f in fields.items():
+        spec = SPEC_BY_KEY.get(key)
+        ftype = spec.type.value if spec else "text"
+        limit = thresholds.for_key(key, ftype)
+        ok = not f.reasons and f.confidence >= limit
+        f.status = FieldStatus.ACCEPTED if ok else FieldStatus.NEEDS_REVIEW
+
+
+def extract_page(
+    page: PageText,
+    page_no: int,
+    ctx: BookContext,
+    *,
+    thresholds: Thresholds | None = None,
+) -> list[RecordResult]:
+    th = thresholds or load_thresholds()
+    entries = group_entries(segments(visual_lines(page)), page_no)
+    records = []
+    for entry in entries:
+        fields = normalise_entry(entry)
+        entry_no = fields.pop("entry_no", None)
+        cross_check(fields, book_year=ctx.year)
+        score_and_decide(fields, th)
+        if page.source == "text_layer":
+            for f in fields.values():
+                f.reasons = [r for r in f.reasons if r != "low_confidence"]
+        records.append(
+            RecordResult(
+                register_type=ctx.register_type,
+                book_no=ctx.book_no,
+                entry_no=entry_no.value if entry_no else None,
+                registration_authority=ctx.registration_authority,
+                pages=[page_no],
+                fields=fields,
+            )
+        )
+    return records
+
+
+def registration_year(fields: dict[str, FieldValue]) -> int | None:
+    v = fields.get("registration_date")
+    if v and v.value:
+        try:
+            return date.fromisoformat(v.value).year
+        except ValueError:
+            return None
+    return None

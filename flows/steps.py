@@ -1,0 +1,160 @@
+"""The steps of digitizing a book as plain functions; ``flows.digitize`` wraps them in Prefect.
+
+ingest → (per page) OCR, kept on disk by page fingerprint → extract + validate → load, one
+transaction per page. Every step is idempotent, so a run killed anywhere resumes where it stopped:
+pages already extracted are skipped, pages already read are not read again, and loading a page
+twice writes nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from civreg_cli.errors import CivregError, PageError
+from extraction.extract import EXTRACTOR_VERSION, BookContext, extract_page
+from extraction.types import RegisterType
+from ingest import IngestedBook, StoredPage
+from ocr.engine import OcrEngine, TesseractEngine
+from ocr.page import load_image, read_page
+from ocr.preprocess import PreprocessOptions
+from ocr.types import PageText
+from registry_db import repository as repo
+from registry_db.models import Page, PageStatus
+
+PREPROCESS_VERSION = "pre-1"
+
+
+@dataclass(frozen=True)
+class BookRequest:
+    source: Path
+    register_type: RegisterType
+    book_no: str
+    registration_authority: str
+    year: int | None = None
+
+
+@dataclass
+class PageOutcome:
+    page_no: int
+    ok: bool
+    cached: bool = False
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    ocr_path: Path | None = None
+    engine: str = ""
+    records: int = 0
+
+
+@cache
+def shared_engine(lang: str = "vie") -> OcrEngine:
+    """One engine per process (it keeps one Tesseract per thread)."""
+    return TesseractEngine(lang=lang)
+
+
+def ocr_cache_path(data_dir: Path, page_sha: str, engine: OcrEngine) -> Path:
+    tag = hashlib.sha256(f"{engine.name}|{PREPROCESS_VERSION}".encode()).hexdigest()[:12]
+    return data_dir / "ocr" / tag / page_sha[:2] / f"{page_sha}.json"
+
+
+def read_stored_page(
+    page: StoredPage,
+    data_dir: Path,
+    engine: OcrEngine,
+    options: PreprocessOptions | None = None,
+) -> PageOutcome:
+    """OCR one page (or take its text layer), keeping the result on disk; reuse a kept one."""
+    if page.error or page.image_path is None or page.sha256 is None:
+        return PageOutcome(page.page_no, ok=False, error=page.error or "page was not stored")
+    out = ocr_cache_path(data_dir, page.sha256, engine)
+    if out.exists():
+        return PageOutcome(page.page_no, ok=True, cached=True, ocr_path=out, engine=engine.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    warnings: list[str] = []
+    if page.text_layer is not None and page.text_layer.words:
+        text = page.text_layer  # born-digital: the text is there, no OCR
+        warnings.append("text_layer")
+    else:
+        try:
+            reading = read_page(load_image(page.image_path), engine, options)
+        except PageError as exc:
+            return PageOutcome(page.page_no, ok=False, error=f"page {page.page_no}: {exc}")
+        text, warnings = reading.text, reading.warnings
+    text.save(out)
+    return PageOutcome(
+        page.page_no,
+        ok=True,
+        seconds=time.perf_counter() - t0,
+        warnings=warnings,
+        ocr_path=out,
+        engine=text.engine or engine.name,
+    )
+
+
+def register_book(engine: Engine, req: BookRequest, book: IngestedBook) -> tuple[int, list[int]]:
+    """Create (or find) the book and its pages; return its id and the pages still to do."""
+    sf = repo.session_factory(engine)
+    with sf.begin() as s:
+        row = repo.get_or_create_book(
+            s,
+            register_type=req.register_type.value,
+            book_no=req.book_no,
+            year=req.year,
+            registration_authority=req.registration_authority,
+            source_sha256=book.source_sha256,
+            source_name=book.source_name,
+            page_count=len(book.pages),
+        )
+        repo.upsert_pages(s, row, [repo.PageInfo.from_stored(p, data_dir=None) for p in book.pages])
+        book_id = row.id
+    with sf() as s:
+        done = set(
+            s.scalars(
+                select(Page.page_no).where(
+                    Page.book_id == book_id, Page.status == PageStatus.EXTRACTED
+                )
+            )
+        )
+    return book_id, [p.page_no for p in book.pages if p.page_no not in done]
+
+
+def load_page(
+    engine: Engine, book_id: int, req: BookRequest, outcome: PageOutcome, year: int | None
+) -> int:
+    """Extract a read page's records and load them in one transaction; failed pages are marked."""
+    sf = repo.session_factory(engine)
+    if not outcome.ok or outcome.ocr_path is None:
+        with sf.begin() as s:
+            repo.mark_page(s, book_id, outcome.page_no, PageStatus.FAILED, error=outcome.error)
+        return 0
+    text = PageText.load(outcome.ocr_path)
+    ctx = BookContext(req.register_type, req.book_no, req.registration_authority, year)
+    records = extract_page(text, outcome.page_no, ctx)
+    with sf.begin() as s:
+        repo.mark_page(
+            s,
+            book_id,
+            outcome.page_no,
+            PageStatus.OCR_DONE,
+            ocr_path=str(outcome.ocr_path),
+            ocr_engine=outcome.engine,
+            ocr_seconds=outcome.seconds if not outcome.cached else None,
+        )
+        n = repo.save_page_records(
+            s, book_id, outcome.page_no, records, extractor_version=EXTRACTOR_VERSION
+        )
+    return n
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Only I/O hiccups are retried; our own errors (bad page, bad input) are permanent."""
+    if isinstance(exc, CivregError):
+        return False
+    return isinstance(exc, (OSError, TimeoutError, ConnectionError))
