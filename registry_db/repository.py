@@ -1,0 +1,892 @@
+"""What the pipeline and the review app do with the registry: plain typed functions on a Session.
+
+Transactions: every write function is atomic. Inside a transaction the caller began
+(``with session.begin():`` or ``sessionmaker.begin()``) it does its work in a savepoint and leaves
+the commit to the caller, so several calls can make one transaction. Called on a session with no
+transaction of the caller's, it commits its own work (and anything pending in the session), or
+rolls back on failure.
+
+Concurrency: two workers saving the same page, or two reviewers one field, are serialised by row
+locks on PostgreSQL (``SELECT … FOR UPDATE``) and by taking SQLite's single write lock at the
+start of every write; a write that still loses a race (two ingests of one new book both
+inserting it) is run again in its savepoint and finds the winner's rows.
+
+Messages of the errors raised name books, pages, entries and field keys, never personal data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, SessionTransactionOrigin, contains_eager, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from civreg_cli.errors import DatabaseError, InputError
+from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
+
+# Engines and migrations live in registry_db.migrate; callers may reach them from here too.
+from registry_db.migrate import make_engine as make_engine
+from registry_db.migrate import session_factory as session_factory
+from registry_db.migrate import upgrade as upgrade
+from registry_db.models import (
+    PIPELINE_AUTHOR_PREFIX,
+    Book,
+    BookStatus,
+    FieldRevision,
+    FieldSource,
+    FieldValueRow,
+    Page,
+    PageStatus,
+    Record,
+    utcnow,
+)
+
+T = TypeVar("T")
+
+ATTEMPTS = 5  # a write that lost a race is retried this many times in all
+MAX_ERROR_CHARS = 2000
+REASON_NOT_EXTRACTED = "not_extracted"  # a field a newer extractor no longer produced
+PIPELINE_REASON_FIRST = "extracted"
+PIPELINE_REASON_AGAIN = "re-extracted"
+
+
+class ConflictError(DatabaseError):
+    """Someone else changed the field since it was read (optimistic lock).
+
+    The UI shows both sides: what is stored now (``current_*``) and what this user tried to
+    save (``attempted_*``).
+    """
+
+    def __init__(
+        self,
+        *,
+        field_id: int,
+        key: str,
+        expected_version: int,
+        current_version: int,
+        current_value: str | None,
+        current_status: FieldStatus,
+        attempted_value: str | None,
+        attempted_status: FieldStatus,
+    ) -> None:
+        self.field_id = field_id
+        self.key = key
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.current_value = current_value
+        self.current_status = current_status
+        self.attempted_value = attempted_value
+        self.attempted_status = attempted_status
+        super().__init__(
+            f"field {key} (id {field_id}) was changed by someone else: it is at version "
+            f"{current_version}, the change was made on version {expected_version}",
+            advice="reload the record, check the current value and apply the change again",
+        )
+
+
+class StoredPageLike(Protocol):
+    """What :meth:`PageInfo.from_stored` reads of an ingested page (``ingest.StoredPage``)."""
+
+    @property
+    def page_no(self) -> int: ...
+    @property
+    def sha256(self) -> str | None: ...
+    @property
+    def image_path(self) -> Path | None: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def dpi(self) -> int: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of a book as ingest stored it. ``image_path`` is relative to the data dir.
+
+    A page ingest could not read has no ``sha256``/``image_path`` and its ``error`` (a message
+    without personal data); it is stored as ``failed``.
+    """
+
+    page_no: int  # 1-based
+    sha256: str | None
+    image_path: str | None
+    width: int
+    height: int
+    dpi: int | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_stored(cls, page: StoredPageLike, data_dir: Path | None = None) -> PageInfo:
+        """From an ingested page; its image path made relative to ``data_dir`` when inside it."""
+        image_path: str | None = None
+        if page.image_path is not None:
+            path = Path(page.image_path)
+            if data_dir is not None and path.is_relative_to(data_dir):
+                path = path.relative_to(data_dir)
+            image_path = path.as_posix()
+        return cls(
+            page_no=page.page_no,
+            sha256=page.sha256,
+            image_path=image_path,
+            width=page.width,
+            height=page.height,
+            dpi=page.dpi or None,
+            error=page.error,
+        )
+
+
+# --- transactions -----------------------------------------------------------------------------
+
+
+def _lost_race(exc: sa.exc.DBAPIError) -> bool:
+    """A concurrent writer got there first: worth running the work again."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in {"23505", "40001", "40P01"}:  # unique violation, serialization, deadlock
+        return True
+    return "unique constraint failed" in str(exc.orig).lower()
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:300] if lines else type(exc).__name__
+
+
+def _caller_owns_transaction(session: Session) -> bool:
+    transaction = session.get_transaction()
+    return transaction is not None and transaction.origin is not SessionTransactionOrigin.AUTOBEGIN
+
+
+def _take_write_lock(session: Session) -> None:
+    """SQLite has one writer at a time: take its lock before reading what will be changed, so
+    that two writers never both act on the old state. (PostgreSQL locks rows instead.)"""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.text("UPDATE book SET id = id WHERE 0 = 1"))
+
+
+def _write(session: Session, what: str, work: Callable[[], T]) -> T:
+    """Run ``work`` as one unit: in a savepoint, again when it lost a race to a concurrent
+    writer, with driver errors turned into :class:`DatabaseError`.
+
+    A transaction the caller began (``with session.begin():``) is left to the caller to commit;
+    otherwise this commits, or rolls back on any error.
+    """
+    owned = not _caller_owns_transaction(session)
+    try:
+        _take_write_lock(session)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with session.begin_nested():
+                    result = work()
+                break
+            except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
+                if attempt < ATTEMPTS and _lost_race(exc):
+                    continue
+                raise DatabaseError(
+                    f"could not {what}: {_first_line(exc.orig or exc)}",
+                    advice="check the database; this change was rolled back",
+                ) from exc
+        if owned:
+            session.commit()
+        return result
+    except sa.exc.SQLAlchemyError as exc:
+        if owned:
+            session.rollback()
+        raise DatabaseError(
+            f"could not {what}: {_first_line(exc)}",
+            advice="check the database; this change was rolled back",
+        ) from exc
+    except BaseException:
+        if owned:
+            session.rollback()
+        raise
+
+
+# --- books and pages ---------------------------------------------------------------------------
+
+
+def get_or_create_book(
+    session: Session,
+    *,
+    register_type: RegisterType | str,
+    book_no: str,
+    year: int | None,
+    registration_authority: str,
+    source_sha256: str,
+    source_name: str,
+    page_count: int,
+) -> Book:
+    """The book ingested from this source file, created on first sight.
+
+    The same file (by SHA-256) always gives the same book back, unchanged. Another file under a
+    book number this authority already has for this register raises :class:`DatabaseError`.
+    """
+    rtype = RegisterType(register_type)
+    for what, text, limit in (
+        ("book number", book_no, 32),
+        ("registration authority", registration_authority, 255),
+    ):
+        if not text.strip() or len(text) > limit:
+            raise InputError(f"the {what} must be 1 to {limit} characters, not {len(text)}")
+
+    def work() -> Book:
+        book = session.scalar(sa.select(Book).where(Book.source_sha256 == source_sha256))
+        if book is not None:
+            return book
+        clash = session.scalar(
+            sa.select(Book).where(
+                Book.register_type == rtype,
+                Book.registration_authority == registration_authority,
+                Book.book_no == book_no,
+            )
+        )
+        if clash is not None:
+            raise DatabaseError(
+                f"book {book_no} ({rtype.value}, {registration_authority}) is already in the "
+                f"database from another file ({clash.source_name})",
+                advice=f"give this file another book number, or remove the old book {book_no} "
+                "first",
+            )
+        book = Book(
+            register_type=rtype,
+            book_no=book_no,
+            year=year,
+            registration_authority=registration_authority,
+            source_sha256=source_sha256,
+            source_name=source_name[-512:],  # a file name, kept for messages
+            page_count=page_count,
+            status=BookStatus.INGESTED,
+        )
+        session.add(book)
+        session.flush()
+        return book
+
+    return _write(session, f"store book {book_no}", work)
+
+
+def get_book(session: Session, book_id: int) -> Book:
+    book = session.get(Book, book_id)
+    if book is None:
+        raise DatabaseError(f"book id {book_id} is not in the database")
+    return book
+
+
+def mark_book(session: Session, book_id: int, status: BookStatus | str) -> Book:
+    new_status = BookStatus(status)
+
+    def work() -> Book:
+        book = get_book(session, book_id)
+        book.status = new_status
+        return book
+
+    return _write(session, f"mark book id {book_id} {new_status.value}", work)
+
+
+def upsert_pages(session: Session, book: Book, pages: Sequence[PageInfo]) -> list[Page]:
+    """Store the book's pages; running it again with the same pages changes nothing.
+
+    A new page is ``pending`` (``failed`` when ingest could not read it). A page whose image
+    changed (another SHA-256) starts afresh, its OCR results cleared, unless records were already
+    read from it: then :class:`DatabaseError`.
+    """
+    book_id, book_no = book.id, book.book_no
+
+    def work() -> list[Page]:
+        stored = {
+            p.page_no: p
+            for p in session.scalars(
+                sa.select(Page)
+                .where(Page.book_id == book_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        }
+        for info in pages:
+            page = stored.get(info.page_no)
+            if page is None:
+                page = Page(book_id=book_id, page_no=info.page_no)
+                session.add(page)
+                stored[info.page_no] = page
+            elif page.sha256 == info.sha256:
+                page.image_path = info.image_path  # the same image, maybe moved
+                continue
+            elif _page_has_records(session, book_id, info.page_no):
+                raise DatabaseError(
+                    f"page {info.page_no} of book {book_no} already has records read from "
+                    "a different image",
+                    advice="ingest with the same settings as before, or remove the book first",
+                )
+            # a new page, or a new image of a page nothing was read from yet: start it afresh
+            page.sha256, page.image_path = info.sha256, info.image_path
+            page.width, page.height, page.dpi = info.width, info.height, info.dpi
+            page.status = PageStatus.FAILED if info.error else PageStatus.PENDING
+            page.error = info.error[:MAX_ERROR_CHARS] if info.error else None
+            page.ocr_path = page.ocr_engine = None
+            page.ocr_seconds = None
+        session.flush()
+        return [stored[n] for n in sorted(stored)]
+
+    return _write(session, f"store the pages of book {book_no}", work)
+
+
+def _page_has_records(session: Session, book_id: int, page_no: int) -> bool:
+    found = session.scalar(
+        sa.select(Record.id).where(Record.book_id == book_id, Record.page_no == page_no).limit(1)
+    )
+    return found is not None
+
+
+def _locked_page(session: Session, book_id: int, page_no: int) -> Page:
+    page = session.scalar(
+        sa.select(Page)
+        .where(Page.book_id == book_id, Page.page_no == page_no)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if page is None:
+        raise DatabaseError(
+            f"page {page_no} of book id {book_id} is not in the database",
+            advice="ingest the book before processing its pages",
+        )
+    return page
+
+
+def mark_page(
+    session: Session,
+    book_id: int,
+    page_no: int,
+    status: PageStatus | str,
+    *,
+    error: str | None = None,
+    ocr_path: str | None = None,
+    ocr_engine: str | None = None,
+    ocr_seconds: float | None = None,
+) -> Page:
+    """Set a page's status. ``error`` is replaced (``None`` clears it); the OCR facts are set
+    only when given. ``error`` must not carry personal data (name the page and what failed)."""
+    new_status = PageStatus(status)
+
+    def work() -> Page:
+        page = _locked_page(session, book_id, page_no)
+        page.status = new_status
+        page.error = error[:MAX_ERROR_CHARS] if error else None
+        if ocr_path is not None:
+            page.ocr_path = str(ocr_path)
+        if ocr_engine is not None:
+            page.ocr_engine = ocr_engine
+        if ocr_seconds is not None:
+            page.ocr_seconds = ocr_seconds
+        return page
+
+    return _write(session, f"mark page {page_no} {new_status.value}", work)
+
+
+# --- records and field values -----------------------------------------------------------------
+
+
+def _clamp(confidence: float) -> float:
+    return min(1.0, max(0.0, float(confidence)))
+
+
+def _field_columns(field: FieldValue) -> dict[str, Any]:
+    """The stored form of an extracted field (what a re-extraction compares and replaces)."""
+    return {
+        "value": field.value,
+        "raw": field.raw,
+        "confidence": _clamp(field.confidence),
+        "page_no": field.page,
+        "bbox": list(field.bbox) if field.bbox is not None else None,
+        "status": FieldStatus(field.status),
+        "reasons": list(field.reasons),
+    }
+
+
+NOT_EXTRACTED_COLUMNS: dict[str, Any] = {
+    "value": None,
+    "raw": None,
+    "confidence": 0.0,
+    "page_no": None,
+    "bbox": None,
+    "status": FieldStatus.NEEDS_REVIEW,
+    "reasons": [REASON_NOT_EXTRACTED],
+}
+
+
+def _record_status(statuses: Iterable[FieldStatus]) -> FieldStatus:
+    """A record is accepted when every field is (as ``RecordResult.status``)."""
+    if all(s == FieldStatus.ACCEPTED for s in statuses):
+        return FieldStatus.ACCEPTED
+    return FieldStatus.NEEDS_REVIEW
+
+
+def _new_field(
+    key: str, columns: dict[str, Any], source: FieldSource, author: str
+) -> FieldValueRow:
+    row = FieldValueRow(key=key, source=source, **columns)
+    row.revisions.append(
+        FieldRevision(
+            revision_no=1,
+            old_value=None,
+            new_value=columns["value"],
+            old_status=None,
+            new_status=columns["status"],
+            changed_by=author,
+            reason=PIPELINE_REASON_FIRST,
+        )
+    )
+    return row
+
+
+def _replace_field(
+    row: FieldValueRow,
+    columns: dict[str, Any],
+    source: FieldSource,
+    author: str,
+    revision_no: int,
+) -> bool:
+    """Give a pipeline-owned field a newer extractor's reading; False when nothing differs."""
+    if all(getattr(row, name) == value for name, value in columns.items()):
+        return False
+    row.revisions.append(
+        FieldRevision(
+            revision_no=revision_no,
+            old_value=row.value,
+            new_value=columns["value"],
+            old_status=row.status,
+            new_status=columns["status"],
+            changed_by=author,
+            reason=PIPELINE_REASON_AGAIN,
+        )
+    )
+    for name, value in columns.items():
+        setattr(row, name, value)
+    row.source = source
+    return True
+
+
+def _revision_facts(session: Session, field_ids: Sequence[int]) -> tuple[dict[int, int], set[int]]:
+    """Per field: the last revision number, and the fields any person has ever changed."""
+    if not field_ids:
+        return {}, set()
+    last = {
+        field_id: revision_no
+        for field_id, revision_no in session.execute(
+            sa.select(FieldRevision.field_value_id, sa.func.max(FieldRevision.revision_no))
+            .where(FieldRevision.field_value_id.in_(field_ids))
+            .group_by(FieldRevision.field_value_id)
+        )
+    }
+    human = set(
+        session.scalars(
+            sa.select(FieldRevision.field_value_id)
+            .where(
+                FieldRevision.field_value_id.in_(field_ids),
+                sa.not_(FieldRevision.changed_by.startswith(PIPELINE_AUTHOR_PREFIX)),
+            )
+            .distinct()
+        )
+    )
+    return last, human
+
+
+def save_page_records(
+    session: Session,
+    book_id: int,
+    page_no: int,
+    records: Sequence[RecordResult],
+    *,
+    extractor_version: str,
+    source: FieldSource | str = FieldSource.OCR,
+) -> int:
+    """Store the records that start on a page, with revision 1 of every field, and mark the page
+    ``extracted`` — all in one transaction. Returns the number of records given.
+
+    A record's key is (book, page, index in ``records``). Running it again is safe:
+
+    - with the same ``extractor_version`` nothing stored changes (a field or record missing
+      after a crash is added);
+    - with another ``extractor_version`` the fields the pipeline owns get the new reading and a
+      new revision; fields a reviewer changed are never touched; a stored record the new
+      extractor no longer finds is marked superseded (not deleted); a field it no longer
+      produces is emptied with reason ``not_extracted``.
+
+    ``source`` says where the text came from: ``ocr`` or ``text_layer``.
+    """
+    field_source = FieldSource(source)
+    if field_source is FieldSource.REVIEWER:
+        raise ValueError("save_page_records stores pipeline output; reviewers use update_field")
+    if not extractor_version or len(extractor_version) > 64:
+        raise ValueError("extractor_version must be 1 to 64 characters")
+    for index, result in enumerate(records):
+        if result.pages and result.pages[0] != page_no:
+            raise ValueError(
+                f"record {index} of page {page_no} starts on page {result.pages[0]}: save it "
+                "with the page it starts on"
+            )
+    author = PIPELINE_AUTHOR_PREFIX + extractor_version
+
+    def work() -> int:
+        page = _locked_page(session, book_id, page_no)
+        stored = {
+            r.index_on_page: r
+            for r in session.scalars(
+                sa.select(Record)
+                .where(Record.book_id == book_id, Record.page_no == page_no)
+                .options(selectinload(Record.fields))
+                .execution_options(populate_existing=True)
+            )
+        }
+        last_revision, changed_by_person = _revision_facts(
+            session, [f.id for r in stored.values() for f in r.fields]
+        )
+
+        def pipeline_owned(row: FieldValueRow) -> bool:
+            return row.source is not FieldSource.REVIEWER and row.id not in changed_by_person
+
+        for index, result in enumerate(records):
+            pages = list(result.pages) or [page_no]
+            record = stored.get(index)
+            if record is None:
+                record = Record(
+                    book_id=book_id,
+                    page_no=page_no,
+                    index_on_page=index,
+                    entry_no=result.entry_no,
+                    pages=pages,
+                    extractor_version=extractor_version,
+                )
+                session.add(record)
+
+            newer = record.extractor_version != extractor_version
+            by_key = {row.key: row for row in record.fields}
+            for key, field in result.fields.items():
+                row = by_key.get(key)
+                if row is None:
+                    record.fields.append(
+                        _new_field(key, _field_columns(field), field_source, author)
+                    )
+                elif newer and pipeline_owned(row):
+                    next_no = last_revision.get(row.id, 0) + 1
+                    _replace_field(row, _field_columns(field), field_source, author, next_no)
+            if newer:
+                for key, row in by_key.items():
+                    if key not in result.fields and pipeline_owned(row):
+                        next_no = last_revision.get(row.id, 0) + 1
+                        _replace_field(row, NOT_EXTRACTED_COLUMNS, row.source, author, next_no)
+                record.entry_no = result.entry_no
+                record.pages = pages
+                record.extractor_version = extractor_version
+            record.superseded_at = None
+            record.status = _record_status(f.status for f in record.fields)
+
+        now = utcnow()
+        for index, record in stored.items():
+            if (
+                index >= len(records)
+                and record.superseded_at is None
+                and record.extractor_version != extractor_version
+            ):
+                record.superseded_at = now
+        page.status = PageStatus.EXTRACTED
+        page.error = None
+        session.flush()
+        return len(records)
+
+    return _write(session, f"save the records of page {page_no}", work)
+
+
+def update_field(
+    session: Session,
+    field_id: int,
+    *,
+    new_value: str | None,
+    new_status: FieldStatus | str,
+    changed_by: str,
+    reason: str | None,
+    expected_version: int,
+) -> FieldValueRow:
+    """A reviewer's change of one field: a new revision, the field owned by the reviewer from now
+    on (a re-run of the pipeline never overwrites it), the record's status recomputed.
+
+    ``expected_version`` is the ``version`` the reviewer saw; when the field has moved on since,
+    :class:`ConflictError` is raised and nothing changes. Saving what is already stored changes
+    nothing and writes no revision.
+    """
+    status = FieldStatus(new_status)
+    if not changed_by or changed_by.startswith(PIPELINE_AUTHOR_PREFIX) or len(changed_by) > 128:
+        raise ValueError("changed_by must be a user name (1 to 128 characters, not pipeline:…)")
+
+    def conflict(row: FieldValueRow) -> ConflictError:
+        return ConflictError(
+            field_id=row.id,
+            key=row.key,
+            expected_version=expected_version,
+            current_version=row.version,
+            current_value=row.value,
+            current_status=row.status,
+            attempted_value=new_value,
+            attempted_status=status,
+        )
+
+    def load() -> FieldValueRow:
+        row = session.scalar(
+            sa.select(FieldValueRow)
+            .where(FieldValueRow.id == field_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if row is None:
+            raise DatabaseError(f"field id {field_id} is not in the database")
+        return row
+
+    def work() -> FieldValueRow:
+        # Lock the record, then the field (the order every writer uses), so that two reviewers
+        # changing two fields of one record both see each other's status.
+        record = session.scalar(
+            sa.select(Record)
+            .join(FieldValueRow, FieldValueRow.record_id == Record.id)
+            .where(FieldValueRow.id == field_id)
+            .with_for_update(of=Record)
+            .execution_options(populate_existing=True)
+        )
+        row = load()
+        if row.version != expected_version:
+            raise conflict(row)
+        if row.value == new_value and row.status == status:
+            return row
+        if new_value != row.value and not (reason and reason.strip()):
+            raise ValueError("a correction needs a reason")
+        last = session.scalar(
+            sa.select(sa.func.max(FieldRevision.revision_no)).where(
+                FieldRevision.field_value_id == field_id
+            )
+        )
+        session.add(
+            FieldRevision(
+                field_value_id=field_id,
+                revision_no=(last or 0) + 1,
+                old_value=row.value,
+                new_value=new_value,
+                old_status=row.status,
+                new_status=status,
+                changed_by=changed_by,
+                reason=reason,
+            )
+        )
+        row.value = new_value
+        row.status = status
+        row.source = FieldSource.REVIEWER
+        session.flush()
+        assert record is not None
+        statuses = session.scalars(
+            sa.select(FieldValueRow.status).where(FieldValueRow.record_id == record.id)
+        ).all()
+        record.status = _record_status(statuses)
+        return row
+
+    try:
+        return _write(session, f"change field id {field_id}", work)
+    except DatabaseError as exc:
+        if not isinstance(exc.__cause__, StaleDataError):
+            raise
+        # The version check in the UPDATE itself found the field changed (a writer that took
+        # no lock): report it like any other conflict.
+        current = session.get(FieldValueRow, field_id, populate_existing=True)
+        if current is None:
+            raise
+        raise conflict(current) from None
+
+
+def field_history(session: Session, field_id: int) -> list[FieldRevision]:
+    """Every revision of a field, oldest first; revision 1 holds the value first read."""
+    return list(
+        session.scalars(
+            sa.select(FieldRevision)
+            .where(FieldRevision.field_value_id == field_id)
+            .order_by(FieldRevision.revision_no)
+        )
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _export_field(row: FieldValueRow) -> dict[str, Any]:
+    return {
+        "value": row.value,
+        "raw": row.raw,
+        "confidence": row.confidence,
+        "status": row.status.value,
+        "reasons": list(row.reasons),
+        "page": row.page_no,
+        "bbox": list(row.bbox) if row.bbox is not None else None,
+    }
+
+
+def export_record(record: Record) -> dict[str, Any]:
+    """The export form of one record (its book and fields loaded)."""
+    book = record.book
+    return {
+        "register_type": book.register_type.value,
+        "book_no": book.book_no,
+        "entry_no": record.entry_no,
+        "registration_authority": book.registration_authority,
+        "pages": list(record.pages),
+        "status": record.status.value,
+        "fields": {row.key: _export_field(row) for row in record.fields},
+    }
+
+
+def iter_export_records(
+    session: Session,
+    *,
+    book_no: str | None = None,
+    register_type: RegisterType | str | None = None,
+    batch_size: int = 500,
+) -> Iterator[dict[str, Any]]:
+    """Every current record as its export dict, ordered by book, page and place on the page.
+
+    Fields come in the order they were first stored (the extractor's order). Superseded records
+    are left out.
+    """
+    stmt = (
+        sa.select(Record)
+        .join(Record.book)
+        .where(Record.superseded_at.is_(None))
+        .options(contains_eager(Record.book), selectinload(Record.fields))
+        .order_by(Book.id, Record.page_no, Record.index_on_page)
+        .execution_options(yield_per=batch_size)
+    )
+    if book_no is not None:
+        stmt = stmt.where(Book.book_no == book_no)
+    if register_type is not None:
+        stmt = stmt.where(Book.register_type == RegisterType(register_type))
+    for record in session.scalars(stmt):
+        yield export_record(record)
+
+
+def book_summary(session: Session, book_id: int) -> dict[str, Any]:
+    """Where a book stands: pages by status, records and fields, what needs review and why.
+
+    ``straight_through_share`` is the share of records with every field accepted by the pipeline
+    and none changed by a reviewer; ``field_straight_through_share`` the same for fields.
+    """
+    book = get_book(session, book_id)
+    pages_by_status: dict[str, int] = {s.value: 0 for s in PageStatus}
+    for page_status, count in session.execute(
+        sa.select(Page.status, sa.func.count()).where(Page.book_id == book_id).group_by(Page.status)
+    ):
+        pages_by_status[page_status.value] = count
+
+    current = sa.and_(Record.book_id == book_id, Record.superseded_at.is_(None))
+    records = session.scalar(sa.select(sa.func.count()).select_from(Record).where(current)) or 0
+    records_needing_review = (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Record)
+            .where(current, Record.status == FieldStatus.NEEDS_REVIEW)
+        )
+        or 0
+    )
+    fields = session.execute(
+        sa.select(
+            FieldValueRow.record_id,
+            FieldValueRow.status,
+            FieldValueRow.source,
+            FieldValueRow.reasons,
+        )
+        .join(Record, FieldValueRow.record_id == Record.id)
+        .where(current)
+    )
+    field_count = needing_review = straight_fields = 0
+    reasons: Counter[str] = Counter()
+    touched_records: set[int] = set()  # records with a field not accepted straight through
+    for record_id, status, source, field_reasons in fields:
+        field_count += 1
+        if status is FieldStatus.NEEDS_REVIEW:
+            needing_review += 1
+            reasons.update(field_reasons or ["unspecified"])
+        if status is FieldStatus.ACCEPTED and source is not FieldSource.REVIEWER:
+            straight_fields += 1
+        else:
+            touched_records.add(record_id)
+    return {
+        "book_id": book.id,
+        "register_type": book.register_type.value,
+        "book_no": book.book_no,
+        "registration_authority": book.registration_authority,
+        "status": book.status.value,
+        "page_count": book.page_count,
+        "pages": pages_by_status,
+        "records": records,
+        "records_needing_review": records_needing_review,
+        "fields": field_count,
+        "fields_needing_review": needing_review,
+        "needs_review_by_reason": dict(reasons.most_common()),
+        "straight_through_share": (records - len(touched_records)) / records if records else 0.0,
+        "field_straight_through_share": straight_fields / field_count if field_count else 0.0,
+    }
+
+
+def finish_book(session: Session, book_id: int) -> dict[str, Any]:
+    """Close a run over a book and return its :func:`book_summary`.
+
+    The book is ``done`` when every page is extracted or failed (``failed`` when none could be
+    extracted), else ``processing``: the pages left are for the next run.
+    """
+
+    def work() -> None:
+        book = get_book(session, book_id)
+        counts = Counter(
+            session.scalars(sa.select(Page.status).where(Page.book_id == book_id)).all()
+        )
+        if counts[PageStatus.PENDING] or counts[PageStatus.OCR_DONE]:
+            book.status = BookStatus.PROCESSING
+        elif counts[PageStatus.FAILED] and not counts[PageStatus.EXTRACTED]:
+            book.status = BookStatus.FAILED
+        else:
+            book.status = BookStatus.DONE
+
+    _write(session, f"finish book id {book_id}", work)
+    return book_summary(session, book_id)
+
+
+def remove_book(session: Session, book_id: int) -> None:
+    """Remove a book that no person has worked on yet (pipeline output only).
+
+    Registers are kept forever: a book with any reviewer change is refused.
+    """
+
+    def work() -> None:
+        book = get_book(session, book_id)
+        record_ids = sa.select(Record.id).where(Record.book_id == book_id)
+        field_ids = sa.select(FieldValueRow.id).where(FieldValueRow.record_id.in_(record_ids))
+        reviewed = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(FieldRevision)
+            .where(
+                FieldRevision.field_value_id.in_(field_ids),
+                sa.not_(FieldRevision.changed_by.startswith(PIPELINE_AUTHOR_PREFIX)),
+            )
+        )
+        if reviewed:
+            raise DatabaseError(
+                f"book {book.book_no} has {reviewed} reviewer change(s) and cannot be removed",
+                advice="registers are kept permanently: ingest the new file under another book "
+                "number",
+            )
+        session.execute(sa.delete(FieldRevision).where(FieldRevision.field_value_id.in_(field_ids)))
+        session.execute(sa.delete(FieldValueRow).where(FieldValueRow.record_id.in_(record_ids)))
+        session.execute(sa.delete(Record).where(Record.book_id == book_id))
+        session.execute(sa.delete(Page).where(Page.book_id == book_id))
+        session.execute(sa.delete(Book).where(Book.id == book_id))
+
+    _write(session, f"remove book id {book_id}", work)
