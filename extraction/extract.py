@@ -14,6 +14,8 @@ from extraction.calibration import Thresholds, load_thresholds
 from extraction.checks import cross_check
 from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
 from extraction.layout import Segment, segments, visual_lines
+from extraction.phrases import snap_phrase
+from extraction.syllables import is_valid_syllable
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.types import BBox, PageText, Word, union_bbox
 
@@ -48,6 +50,29 @@ class RawField:
         return union_bbox([w.bbox for w in self.words]) if self.words else self.label_bbox
 
 
+_JUNK_CHARS = set("<>~#=|{}[]\\^*@$%&+_`")
+
+
+def is_junk_word(w: Word) -> bool:
+    """A word that is no text: a signature's or stamp's strokes read as characters."""
+    t = w.text.strip(".,:;…-–'\"()")
+    if not t or not any(ch.isalnum() for ch in t):
+        return True
+    if any(ch in _JUNK_CHARS for ch in w.text):
+        return True
+    if w.conf < 0.5 and not all(ch.isdigit() or ch in "/.-" for ch in t):
+        return not is_valid_syllable(t.lower())
+    return False
+
+
+def trim_junk(words: list[Word]) -> list[Word]:
+    """Drop junk words at the end of a value (signatures and stamps sit at the line's end)."""
+    end = len(words)
+    while end and is_junk_word(words[end - 1]):
+        end -= 1
+    return words[:end]
+
+
 def _key_for(label_id: str, section: str) -> str | None:
     if not label_id.startswith("@"):
         return label_id
@@ -77,7 +102,7 @@ def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]
         if key is None or key in current:
             continue
         current[key] = RawField(
-            key=key, words=seg.words, label_score=seg.hit.score, page=page_no, label_bbox=seg.label_bbox
+            key=key, words=trim_junk(seg.words), label_score=seg.hit.score, page=page_no, label_bbox=seg.label_bbox
         )
     return [e for e in entries if len(e) >= 3]
 
@@ -122,11 +147,22 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
         if raw is None:
             out[key] = FieldValue(key=key, value=None, confidence=0.0, reasons=["label_not_found"])
             continue
+        text = raw.raw
+        fixes: list[str] = []
+        if spec.type == FieldType.NAME:
+            text, fixed = fix_name_digits(text)
+            fixes += ["name_ocr_fixed"] if fixed else []
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
-            n = values.normalise_registration_kind(raw.raw)
+            n = values.normalise_registration_kind(text)
         else:
-            n = values.normalise(spec.type, raw.raw)
-        out[key] = _field(key, raw, n.value, n.score, list(n.reasons))
+            n = values.normalise(spec.type, text)
+        value, score = n.value, n.score
+        if key in PHRASE_KEYS and value:
+            snapped = snap_phrase(value, PHRASE_KEYS[key])
+            if snapped.changed:
+                value, score = snapped.value, score * snapped.score
+                fixes.append("phrase_corrected")
+        out[key] = _field(key, raw, value, score, [*n.reasons, *fixes])
     doc = entry.get("declarant.id_doc_type")
     doc_keys = ("declarant.id_doc_type", "declarant.id_doc_no", "declarant.id_doc_issue_date",
                 "declarant.id_doc_issuer")
@@ -139,8 +175,51 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             # The id paper's reasons name their part (``id_doc_no_…``); each goes to its key.
             part = k.split(".", 1)[1]
             reasons = [r for r in parsed[4] if r.startswith(part)]
-            out[k] = _field(k, doc, v, 1.0 if not reasons else 0.5, reasons)
+            score = 1.0 if not reasons else 0.5
+            if k in PHRASE_KEYS and v:
+                snapped = snap_phrase(v, PHRASE_KEYS[k])
+                if snapped.changed:
+                    v, score = snapped.value, score * snapped.score
+                    reasons.append("phrase_corrected")
+            out[k] = _field(k, doc, v, score, reasons)
     return out
+
+
+PHRASE_KEYS = {
+    "declarant.relationship": "relationship",
+    "signer.title": "title",
+    "declarant.id_doc_issuer": "issuer",
+}
+
+
+def fix_name_digits(text: str) -> tuple[str, bool]:
+    """A 0 inside a word of letters is an O (names hold no digits): ``0anh`` → ``Oanh``."""
+    words = text.split()
+    changed = False
+    for i, w in enumerate(words):
+        if "0" in w and any(ch.isalpha() for ch in w):
+            letters = [ch for ch in w if ch.isalpha()]
+            upper = all(ch.isupper() for ch in letters) or w.startswith("0")
+            words[i] = "".join(
+                ("O" if (upper and (j == 0 or w.isupper())) or j == 0 else "o") if ch == "0" else ch
+                for j, ch in enumerate(w)
+            )
+            changed = True
+    return " ".join(words), changed
+
+
+# Reasons that record an automatic correction: they lower the confidence (values.PENALTIES) and
+# tell the reviewer what was changed, but on their own do not send a field to review; the
+# calibrated threshold decides. Every other reason is a failed check and always does.
+SOFT_REASON_SUFFIXES = ("_accent_fixed", "_fuzzy_match", "_corrected", "_ocr_fixed")
+
+
+def is_soft_reason(reason: str) -> bool:
+    return reason in values.PENALTIES or reason.endswith(SOFT_REASON_SUFFIXES)
+
+
+def has_hard_reason(f: FieldValue) -> bool:
+    return any(not is_soft_reason(r) for r in f.reasons)
 
 
 def score_and_decide(fields: dict[str, FieldValue], thresholds: Thresholds) -> None:
@@ -149,7 +228,7 @@ def score_and_decide(fields: dict[str, FieldValue], thresholds: Thresholds) -> N
         spec = SPEC_BY_KEY.get(key)
         ftype = spec.type.value if spec else "text"
         limit = thresholds.for_key(key, ftype)
-        ok = not f.reasons and f.confidence >= limit
+        ok = not has_hard_reason(f) and f.confidence >= limit
         f.status = FieldStatus.ACCEPTED if ok else FieldStatus.NEEDS_REVIEW
 
 

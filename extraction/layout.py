@@ -16,6 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from extraction.forms import LABEL_VARIANTS
+from extraction.text import fold_accents
 from ocr.types import BBox, PageText, Word, union_bbox
 
 MAX_LABEL_WORDS = 9
@@ -100,6 +101,8 @@ def visual_lines(page: PageText) -> list[VLine]:
 
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+# Labels hold no digits: a digit in a label is a misread letter.
+_DIGIT_AS_LETTER = str.maketrans({"0": "o", "1": "i", "5": "s", "8": "b", "6": "б"})
 
 
 def norm_label_text(text: str) -> str:
@@ -110,14 +113,29 @@ def norm_label_text(text: str) -> str:
     return " ".join(t.split())
 
 
+def _folded(text: str) -> str:
+    return fold_accents(text.translate(_DIGIT_AS_LETTER))
+
+
 @cache
-def _variants() -> list[tuple[str, str, int]]:
+def _variants() -> list[tuple[str, str, str, int]]:
     out = []
     for label_id, variants in LABEL_VARIANTS.items():
         for v in variants:
             n = norm_label_text(v)
-            out.append((label_id, n, len(n.split())))
+            out.append((label_id, n, _folded(n), len(n.split())))
     return out
+
+
+# Accents are where OCR errs most on labels; a match on folded text counts a little less.
+FOLDED_PENALTY = 4.0
+
+
+def label_score(span: str, variant: str, variant_folded: str) -> float:
+    exact = fuzz.ratio(span, variant)
+    if exact >= 100:
+        return exact
+    return max(exact, fuzz.ratio(_folded(span), variant_folded) - FOLDED_PENALTY)
 
 
 def _min_score(label_norm: str) -> float:
@@ -156,23 +174,26 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
             if not span:
                 continue
             n_words = len(span.split())
-            for label_id, variant, v_words in _variants():
+            for label_id, variant, folded, v_words in _variants():
                 if abs(v_words - n_words) > 1:
                     continue
-                score = fuzz.ratio(span, variant)
                 need = _min_score(variant)
                 if not colon:
-                    need = max(need, 92.0)
-                    if v_words < 2:
+                    # A label whose colon was lost is believed only at the start of a line:
+                    # label words inside a value ("Người đi khai sinh …" in a note) are not.
+                    if i != 0 or v_words < 2 or label_id == "entry_no":
                         continue
+                    need = max(need, 92.0)
+                score = label_score(span, variant, folded)
                 if score >= need:
                     offset = tail
                     cands.append(
                         LabelHit(label_id, line_no, i, j + 1, score / 100.0, colon, offset)
                     )
-    # Prefer colon-ended, then longer labels (``Năm sinh`` inside ``Ngày, tháng, năm sinh``),
-    # then better scores; take greedily without overlap.
-    cands.sort(key=lambda h: (h.colon, h.end - h.start, h.score), reverse=True)
+    # Prefer colon-ended, then better scores (a fuzzy span that swallowed a value word loses to
+    # the exact label), then longer labels (``Năm sinh`` inside ``Ngày, tháng, năm sinh``); take
+    # greedily without overlap.
+    cands.sort(key=lambda h: (h.colon, round(h.score, 2), h.end - h.start), reverse=True)
     taken: list[LabelHit] = []
     used: set[int] = set()
     for h in cands:

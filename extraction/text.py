@@ -42,7 +42,9 @@ _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([,;)])")
 _NO_SPACE_AFTER_PUNCT_RE = re.compile(r"([,;])(?=[^\s\d])")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Look-alikes OCR engines emit for Vietnamese letters: Icelandic eth for Đ/đ.
-_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
+_LOOKALIKES = str.maketrans(
+    {"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ", "⁄": "/", "∕": "/"}  # OCR reads "/" as U+2044 too
+)
 _FOLD_EXTRA = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ɖ": "D", "ɖ": "d"})
 
 

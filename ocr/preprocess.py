@@ -11,6 +11,7 @@ switched off through ``PreprocessOptions`` to re-measure.
   bleed into the value beside them; found as runs of small, evenly spaced dots on one baseline,
   so the dots of Vietnamese diacritics (which never run in a row) stay.
 - ``remove_rules``: long horizontal and vertical ruling lines.
+- ``enclosed_dots_mask``: the dot inside a dotted zero, which Tesseract reads as 9.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class PreprocessOptions:
     deskew: bool = True
     remove_leaders: bool = True
     remove_rules: bool = True
+    fill_dotted_zeros: bool = True
     denoise: bool = False  # median blur; measured as no better on our scans
     binarize: bool = False  # measured: hurts degraded pages (shared/notes/measured.md)
     max_skew: float = 5.0
@@ -170,6 +172,29 @@ def rules_mask(grey: np.ndarray, *, min_len: int = 200) -> np.ndarray:
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
+def enclosed_dots_mask(grey: np.ndarray, *, max_dot: int = 16, max_hole: int = 90) -> np.ndarray:
+    """Small blobs inside a character's hole: the dot of a dotted zero (mono and typewriter
+    fonts), read as 9 or 8 otherwise. Diacritics are never inside a hole, so nothing else goes.
+    """
+    mask = ink_mask(grey)
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    out = np.zeros_like(mask)
+    if hierarchy is None:
+        return out
+    h = hierarchy[0]
+    for i, c in enumerate(contours):
+        hole = h[i][3]
+        if hole < 0 or h[hole][3] < 0:
+            continue  # not inside a hole of another blob
+        if h[h[hole][3]][3] >= 0:
+            continue  # deeper nesting (text inside a ruled box inside …): leave it
+        x, y, w, hh = cv2.boundingRect(c)
+        _, _, hw, hh2 = cv2.boundingRect(contours[hole])
+        if w <= max_dot and hh <= max_dot and hw <= max_hole and hh2 <= max_hole:
+            cv2.drawContours(out, contours, i, 255, thickness=cv2.FILLED)
+    return cv2.dilate(out, np.ones((3, 3), np.uint8))
+
+
 def erase(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Paint masked pixels with the page's paper tone."""
     if not mask.any():
@@ -196,6 +221,8 @@ def preprocess(image: np.ndarray, options: PreprocessOptions | None = None) -> P
         grey = erase(grey, rules_mask(grey))
     if opts.remove_leaders:
         grey = erase(grey, leader_mask(grey))
+    if opts.fill_dotted_zeros:
+        grey = erase(grey, enclosed_dots_mask(grey))
     if opts.binarize:
         grey = cv2.adaptiveThreshold(
             grey, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 41, 15

@@ -1,0 +1,91 @@
+"""Closed lists of phrases that registers print in free-text fields, and snapping to them.
+
+A declarant's relationship, a signer's title and an id paper's issuer are written as text, but
+from a small set of phrases. Snapping an OCR reading to the phrase it nearly equals fixes the
+errors Tesseract makes most on them: capitals that differ from lower case only in size (``cha``
+for ``Cha`` in monospaced type) and one confused letter (``Quản tý`` for ``Quản lý``). A reading
+not close to any phrase is kept as read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from extraction.text import fold_accents
+from extraction.vocab import provinces
+
+RELATIONSHIPS: tuple[str, ...] = (
+    "Mẹ đẻ", "Mẹ", "Là mẹ", "Cha đẻ", "Bố đẻ", "Cha", "Bố", "Là cha", "Là bố",
+    "Ông nội", "Bà nội", "Ông ngoại", "Bà ngoại", "Bản thân",
+    "Anh ruột", "Chị ruột", "Em ruột", "Cô ruột", "Dì ruột", "Chú ruột", "Bác ruột", "Cậu ruột",
+    "Người nuôi dưỡng", "Người giám hộ", "Người được ủy quyền", "Người được uỷ quyền",
+)
+
+TITLES: tuple[str, ...] = (
+    "Chủ tịch", "Phó Chủ tịch", "Chủ tịch UBND", "Phó Chủ tịch UBND",
+    "Công chức tư pháp - hộ tịch", "Trưởng phòng Tư pháp", "Phó Trưởng phòng Tư pháp",
+)
+
+_FIXED_ISSUERS: tuple[str, ...] = (
+    "Cục Cảnh sát QLHC về TTXH",
+    "Cục Cảnh sát ĐKQL cư trú và DLQG về dân cư",
+    "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+    "Cục Quản lý xuất nhập cảnh",
+    "Bộ Công an",
+    "Bộ Ngoại giao",
+)
+
+# Snap only when the reading is this close (rapidfuzz ratio, 0–100) to one phrase and clearly
+# closer to it than to the next; case differences alone always snap.
+MIN_SCORE = 90.0
+MIN_LEAD = 4.0
+
+
+@cache
+def issuers() -> tuple[str, ...]:
+    police = []
+    for name in provinces().values():
+        police += [f"Công an tỉnh {name}", f"Công an TP {name}", f"Công an thành phố {name}"]
+    return _FIXED_ISSUERS + tuple(police)
+
+
+PHRASES = {"relationship": RELATIONSHIPS, "title": TITLES, "issuer": issuers}
+
+
+@dataclass(frozen=True)
+class Snapped:
+    value: str
+    changed: bool
+    score: float  # 0..1: how close the reading was to the phrase
+
+
+def _phrases(kind: str) -> tuple[str, ...]:
+    p = PHRASES[kind]
+    return p() if callable(p) else p
+
+
+@cache
+def _casefold_index(kind: str) -> dict[str, str]:
+    return {p.casefold(): p for p in _phrases(kind)}
+
+
+def snap_phrase(text: str, kind: str) -> Snapped:
+    """The phrase of ``kind`` that ``text`` reads as, or ``text`` unchanged."""
+    exact = _casefold_index(kind).get(text.casefold())
+    if exact is not None:
+        return Snapped(exact, exact != text, 1.0)
+    choices = _phrases(kind)
+    best = process.extract(text, choices, scorer=fuzz.ratio, limit=2)
+    if not best:
+        return Snapped(text, False, 1.0)
+    top, score, _ = best[0]
+    lead = score - (best[1][1] if len(best) > 1 else 0.0)
+    # Different letters, not only different accents, need a clear lead: "Cha" vs "Bà" must not
+    # be confused by a fuzzy score.
+    if score >= MIN_SCORE and lead >= MIN_LEAD and len(text) >= 6:
+        same_letters = fold_accents(top).casefold() == fold_accents(text).casefold()
+        return Snapped(top, True, score / 100.0 if not same_letters else 0.98)
+    return Snapped(text, False, 1.0)
