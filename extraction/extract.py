@@ -65,8 +65,26 @@ def is_junk_word(w: Word) -> bool:
     return False
 
 
+# A typed value is one run of text: a horizontal gap wider than this many text heights inside a
+# line means what follows is something else (a stamp, a signature, bleed-through).
+MAX_GAP_IN_VALUE = 2.5
+
+
+def cut_at_gap(words: list[Word]) -> list[Word]:
+    for i in range(1, len(words)):
+        prev, cur = words[i - 1], words[i]
+        gap = cur.bbox[0] - prev.bbox[2]
+        height = max(prev.bbox[3] - prev.bbox[1], cur.bbox[3] - cur.bbox[1], 1)
+        same_line = abs((cur.bbox[1] + cur.bbox[3]) - (prev.bbox[1] + prev.bbox[3])) < height
+        if same_line and gap > MAX_GAP_IN_VALUE * height:
+            return words[:i]
+    return words
+
+
 def trim_junk(words: list[Word]) -> list[Word]:
-    """Drop junk words at the end of a value (signatures and stamps sit at the line's end)."""
+    """Drop what follows a wide gap, then junk words at the end of a value (signatures and
+    stamps sit at the line's end)."""
+    words = cut_at_gap(words)
     end = len(words)
     while end and is_junk_word(words[end - 1]):
         end -= 1

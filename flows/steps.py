@@ -27,7 +27,7 @@ from ocr.types import PageText
 from registry_db import repository as repo
 from registry_db.models import Page, PageStatus
 
-PREPROCESS_VERSION = "pre-3"
+PREPROCESS_VERSION = "pre-6"
 
 
 @dataclass(frozen=True)
