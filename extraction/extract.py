@@ -14,6 +14,7 @@ from extraction.calibration import Thresholds, load_thresholds
 from extraction.checks import cross_check
 from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
 from extraction.layout import Segment, segments, visual_lines
+from extraction.name_lexicon import unusual_syllables
 from extraction.phrases import snap_phrase
 from extraction.syllables import is_valid_syllable
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
@@ -170,11 +171,15 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
         if spec.type == FieldType.NAME:
             text, fixed = fix_name_digits(text)
             fixes += ["name_ocr_fixed"] if fixed else []
+            if unusual_syllables(text):
+                fixes.append("name_syllable_unusual")
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
             n = values.normalise_registration_kind(text)
         else:
             n = values.normalise(spec.type, text)
         value, score = n.value, n.score
+        if "name_syllable_unusual" in fixes:
+            score *= UNUSUAL_NAME_PENALTY
         if key in PHRASE_KEYS and value:
             snapped = snap_phrase(value, PHRASE_KEYS[key])
             if snapped.changed:
@@ -202,6 +207,9 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             out[k] = _field(k, doc, v, score, reasons)
     return out
 
+
+# A name syllable that is an accent variant of a usual one: most often a misread diacritic.
+UNUSUAL_NAME_PENALTY = 0.7
 
 PHRASE_KEYS = {
     "declarant.relationship": "relationship",
@@ -232,8 +240,15 @@ def fix_name_digits(text: str) -> tuple[str, bool]:
 SOFT_REASON_SUFFIXES = ("_accent_fixed", "_fuzzy_match", "_corrected", "_ocr_fixed")
 
 
+SOFT_REASONS = frozenset({"name_syllable_unusual"})
+
+
 def is_soft_reason(reason: str) -> bool:
-    return reason in values.PENALTIES or reason.endswith(SOFT_REASON_SUFFIXES)
+    return (
+        reason in values.PENALTIES
+        or reason in SOFT_REASONS
+        or reason.endswith(SOFT_REASON_SUFFIXES)
+    )
 
 
 def has_hard_reason(f: FieldValue) -> bool:

@@ -1,0 +1,69 @@
+"""Syllables of Vietnamese personal names, to score what OCR read in a name.
+
+OCR errs on names mostly in the diacritics (``Chi`` → ``Chỉ``, ``Văn`` → ``Vàn``, ``Tiến`` →
+``Tiển``), and reads them with high confidence. Names come from a known distribution: a syllable
+that is not a usual name syllable, while an accent variant of it is, is a likely misreading, so
+its field's confidence drops and the calibrated threshold sends it to review. An unusual name
+spelled right goes to review too, which is the cheap side of the error.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from extraction.text import fold_accents
+
+SURNAMES = """
+Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh
+Trương Đinh Lâm Mai Tô Hà Tạ Lưu Cao Chu Kiều Lương Quách Thái Mạc Tăng Triệu Đàm Văn Khúc
+Khổng Kim Lã Lục Nông Hứa Âu Doãn Đồng Giang Hàn Hầu Lại Mẫn Nghiêm Ninh Phí Phùng Quản Thân
+Tiêu Tống Từ Ứng Vi Viên Bế Cầm Lò Lường Quàng Sầm Hoàng Tôn Thất Nữ Điêu Ma Giàng Sùng Thào
+Vàng Hờ Mùa Lầu Chảo Bàn Triệu Đèo Vừ Thạch Danh Sơn Kha Y Nay Ksor Rơ Đinh La Trình Ông Bạch
+Cù Diệp Đới Hán Lữ Mã Nhâm Ôn Quan Sử Thiều Thịnh Văn Yên
+"""
+
+MIDDLE_AND_GIVEN = """
+Thị Văn Đức Minh Hữu Quang Thanh Ngọc Thu Xuân Hồng Kim Gia Bảo Anh Tuấn Hoàng Mạnh Quốc Công
+Đình Duy Thế Trọng Tiến Trung Việt Hải Phương Thúy Thuỳ Thùy Hương Lan Mai Hoa Huệ Cúc Đào Trang
+Linh Ngân Nga Nguyệt Hạnh Hà Hằng Hiền Huyền Khánh Chi Vy Vi My Mỹ Yến Nhung Nhi Như Quỳnh Thảo
+Trâm Tú Uyên Vân Diệp Diệu Loan Ly Lý Lệ Liên Liễu Ánh Bích Châu Dung Giang Hậu Hoài Kiều Lâm
+Lụa Mơ Mến Nhàn Oanh Phượng Sương Tâm Thắm Thơ Thư Trinh Tuyết Xoan Yên An Bình Cường Dũng Dương
+Đạt Định Đông Giáp Hiếu Hiệp Hòa Hoà Hùng Huy Hưng Khang Khải Khoa Khôi Kiên Lộc Long Luân Lực
+Nam Nghĩa Nhân Phát Phong Phúc Phú Quân Quý Sơn Tài Tân Thái Thành Thắng Thịnh Thông Toàn Trí
+Tùng Tường Vinh Vũ Vương Bách Bằng Cảnh Chiến Chính Chung Dân Dư Đăng Điền Độ Giao Hạnh Hào Hậu
+Hiển Hiệp Học Hợp Khiêm Khương Lai Lập Lợi Luận Mẫn Năng Ngân Nhật Pháp Quyết Sang Sinh Sĩ Tài
+Thạch Thiện Thiết Thọ Thuận Thực Tín Toản Trường Tuệ Tuyên Văn Vĩnh Vọng Xuyên Ý Yên Kỳ Lam Nhã
+Cát Đan Hân Hy Khuê Ngà Ngôn Nhiên Phụng Quế Sa Thiên Thơm Tiên Trà Tuyền Vỹ Băng Di Giao Hiền
+Huân Kha Lãm Lĩnh Mậu Nguyên Phi Quảng Thân Thuấn Tịnh Trãi Triều Triết Trình Uy Viễn Đoan
+Châm Chinh Cương Đài Đức Hân Hằng Hưởng Khiết Lành Loan Luyến Lương Mạnh Mận Miên Mừng Ngọc
+Nhạn Nhị Phấn Quyên Sen Soa Tám Thêu Thoa Thoan Thục Thủy Thuỷ Tình Tươi Vẹn Xinh Yến Ân Ẩn
+Cẩm Diễm Điệp Hảo Hoan Huyên Khanh Lan Lê Lộ Mai Mẫn Minh Ngoan Nhung Nữ Ái Ấu Bội Dạ Hoạt
+Ninh Phước Quang Tuân Tuấn Tấn Tâm Thu Thuý Thúy Túc Út Bảy Tư Năm Sáu Hai Ba Lài Tín Sỹ Sĩ
+Khoa Khôi Đạo Đại Hạ Kính Lễ Nhất Quỳnh Thắm Thiêm Thuần Trúc Tùng Vui Xuân Yến Diệu Duyên Đông
+Phượng Bảo Tường Tuệ Hoà Hòa Thuỵ Thụy Huỳnh
+"""
+
+
+@cache
+def name_syllables() -> frozenset[str]:
+    return frozenset(w.casefold() for w in (SURNAMES + MIDDLE_AND_GIVEN).split())
+
+
+@cache
+def _by_folded() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for s in name_syllables():
+        out.setdefault(fold_accents(s), set()).add(s)
+    return out
+
+
+def unusual_syllables(name: str) -> list[str]:
+    """Syllables of ``name`` that are not name syllables while an accent variant of them is."""
+    out = []
+    for word in name.split():
+        w = word.casefold().strip(".,")
+        if not w or w in name_syllables():
+            continue
+        if fold_accents(w) in _by_folded():
+            out.append(word)
+    return out
