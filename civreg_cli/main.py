@@ -207,10 +207,10 @@ def ocr(
     raw: Annotated[bool, typer.Option(help="skip our preprocessing")] = False,
 ) -> None:
     """Print what the engine reads on one page after our preprocessing."""
+    from extraction.syllables import text_plausibility
+    from flows.steps import shared_engine
     from ocr.page import load_image, read_page
     from ocr.preprocess import PreprocessOptions
-
-    from flows.steps import shared_engine
 
     if not page_image.exists():
         raise InputError(f"{page_image}: no such file", advice="check the path")
@@ -221,7 +221,7 @@ def ocr(
         if raw
         else None
     )
-    reading = read_page(load_image(page_image), shared_engine(), opts)
+    reading = read_page(load_image(page_image), shared_engine(), opts, text_plausibility)
     page = reading.text
     if fmt == "text":
         console.print(page.text, markup=False, highlight=False)

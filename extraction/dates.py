@@ -88,9 +88,13 @@ _DATE_DIGITS_RES = (
         rf"([{_DL}](?:\s?[{_DL}]){{3}}){_NOT_BEFORE_DIGIT}"
     ),
     re.compile(rf"{_NOT_AFTER_DIGIT}({_D2}){_SEP}({_D2}){_SEP}([{_DL}]{{2}}){_NOT_BEFORE_DIGIT}"),
+    # One separator lost by OCR ("0904/2018", "09/042018"): unambiguous with two digits each.
+    re.compile(rf"{_NOT_AFTER_DIGIT}([{_DL}]{{2}})([{_DL}]{{2}}){_SEP}([{_DL}]{{4}}){_NOT_BEFORE_DIGIT}"),
+    re.compile(rf"{_NOT_AFTER_DIGIT}([{_DL}]{{2}}){_SEP}([{_DL}]{{2}})([{_DL}]{{4}}){_NOT_BEFORE_DIGIT}"),
     # Last resort: a date with other digits next to it after a space ("12 15/03/2015").
     re.compile(rf"(?<![0-9])({_D2}){_SEP}({_D2}){_SEP}([{_DL}]{{4}})(?![0-9])"),
 )
+_LOST_SEPARATOR_RES = (3, 4)  # indexes of the two patterns above
 
 
 def _digits_of(group: str) -> tuple[str, bool, bool] | None:
@@ -142,6 +146,8 @@ def read_date_digits(text: str) -> DateReading | None:
                 reasons.append("date_spaces_removed")
             if n == len(_DATE_DIGITS_RES) - 1:
                 reasons.append("date_digits_adjacent")
+            if n in _LOST_SEPARATOR_RES:
+                reasons.append("date_separator_lost")
             year = int(y)
             if len(y) == 2:
                 year = _expand_two_digit_year(year)

@@ -30,6 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from extraction.text import fold_accents, nfc, normalise_tone_marks, place_tone
+from ocr.types import PageText
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -343,3 +344,15 @@ def _snap(text: str, lex: Lexicon, cutoff: float, *, keep_case: bool) -> Snap | 
     elif clean.isupper():
         value = value.upper()
     return Snap(value, round(score, 4), True, round((best_s - runner_up) / 100.0, 4))
+
+
+def text_plausibility(page: PageText) -> float:
+    """Share of a page's alphabetic words that are Vietnamese syllables (0..1).
+
+    A page read upside down, or a page of noise, scores low however confident the engine was.
+    """
+    words = [w.text.strip(".,:;()\"'…-") for w in page.words]
+    alpha = [w for w in words if len(w) >= 2 and w.isalpha()]
+    if not alpha:
+        return 0.0
+    return sum(is_valid_syllable(w) for w in alpha) / len(alpha)

@@ -90,6 +90,7 @@ PENALTIES: dict[str, float] = {
     "date_words_nonstandard": 0.9,
     "date_words_in_digits": 0.9,
     "id_doc_ocr_fixed": 0.85,
+    "date_separator_lost": 0.8,
 }
 _WARNING_SCORE = 0.7  # a value read cleanly but failing a check (personal number mismatch)
 

@@ -20,6 +20,7 @@ from civreg_cli.errors import CivregError, PageError
 from extraction.extract import EXTRACTOR_VERSION, BookContext, extract_page
 from extraction.types import RegisterType
 from ingest import IngestedBook, StoredPage
+from extraction.syllables import text_plausibility
 from ocr.engine import OcrEngine, TesseractEngine
 from ocr.page import load_image, read_page
 from ocr.preprocess import PreprocessOptions
@@ -27,7 +28,7 @@ from ocr.types import PageText
 from registry_db import repository as repo
 from registry_db.models import Page, PageStatus
 
-PREPROCESS_VERSION = "pre-6"
+PREPROCESS_VERSION = "pre-8"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def read_stored_page(
         warnings.append("text_layer")
     else:
         try:
-            reading = read_page(load_image(page.image_path), engine, options)
+            reading = read_page(
+                load_image(page.image_path), engine, options, plausibility=text_plausibility
+            )
         except PageError as exc:
             return PageOutcome(page.page_no, ok=False, error=f"page {page.page_no}: {exc}")
         text, warnings = reading.text, reading.warnings

@@ -11,6 +11,7 @@ Tesseract's own OpenMP threads make a page several times slower on a 2-core mach
 from __future__ import annotations
 
 import os
+import re
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # must be set before libtesseract loads
 
@@ -22,6 +23,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -93,6 +95,41 @@ def _lines_from_rows(rows: list[dict[str, Any]]) -> list[Line]:
     return lines
 
 
+DIGIT_CHARS = "0123456789/.-"
+_DATE_RE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
+PHANTOM_PRONE = {".", ","}
+
+
+def needs_digit_reread(text: str) -> bool:
+    """A word of 6+ digits (with separators) that does not read as a date."""
+    core = text.strip(".,;:()")
+    digits = sum(ch.isdigit() for ch in core)
+    if digits < 6 or digits < len(core) - 3 or _DATE_RE.fullmatch(core):
+        return False
+    return digits == 8 or any(ch in "/.-" for ch in core)
+
+
+MIN_DOT_PIXELS = 6  # a printed period at 300 dpi has far more dark pixels
+
+
+def _has_ink(
+    image: np.ndarray, box: tuple[int, int, int, int] | None, after_x: int, ink_below: float
+) -> bool:
+    """Is there ink in ``box`` right of ``after_x`` (where the previous symbol ends)?"""
+    if not box:
+        return True
+    x0, y0, x1, y1 = box
+    region = image[max(0, y0) : y1 + 1, max(0, x0, after_x + 1) : x1 + 1]
+    if region.ndim == 3:
+        region = region.min(axis=2)
+    return int((region < ink_below).sum()) >= MIN_DOT_PIXELS
+
+
+def _drop_last(text: str, symbol: str) -> str:
+    i = text.rfind(symbol)
+    return text[:i] + text[i + 1 :] if i >= 0 else text
+
+
 class TesseractEngine(OcrEngine):
     """Tesseract through tesserocr: one engine per thread, reused across pages."""
 
@@ -117,16 +154,48 @@ class TesseractEngine(OcrEngine):
             self._local.api = api
         return api
 
+    def _digits_api(self) -> Any:
+        api = getattr(self._local, "digits", None)
+        if api is None:
+            t = self._tesserocr
+            api = t.PyTessBaseAPI(path=self.path, lang=self.lang, psm=8)  # one word
+            api.SetVariable("tessedit_char_whitelist", DIGIT_CHARS)
+            self._local.digits = api
+        return api
+
     def read(self, image: np.ndarray) -> PageText:
         api = self._api()
         h, w = image.shape[:2]
         api.SetImage(Image.fromarray(image))
         api.Recognize()
-        rows = self._rows(api)
+        rows = self._rows(api, image)
         api.Clear()
+        for row in rows:
+            if needs_digit_reread(row["text"]):
+                self._reread_digits(image, row)
         return PageText(width=w, height=h, lines=_lines_from_rows(rows), engine=self.name)
 
-    def _rows(self, api: Any) -> list[dict[str, Any]]:
+    def _reread_digits(self, image: np.ndarray, row: dict[str, Any]) -> None:
+        """Read a digit word again on its own, with only digits and separators allowed.
+
+        Whole-page reading with the ``vie`` language model sometimes drops or misreads the
+        slashes of a date in monospaced type (``16/12/2016`` → ``16422016``); read alone with a
+        digit alphabet the same pixels come out right. Kept only when the new reading is a date.
+        """
+        x0, y0 = row["left"], row["top"]
+        x1, y1 = x0 + row["width"], y0 + row["height"]
+        pad = max(4, row["height"] // 3)
+        crop = image[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
+        api = self._digits_api()
+        api.SetImage(Image.fromarray(crop))
+        text = (api.GetUTF8Text() or "").strip().replace(" ", "")
+        conf = api.MeanTextConf()
+        api.Clear()
+        if _DATE_RE.fullmatch(text):
+            row["text"] = text
+            row["conf"] = min(float(row["conf"]), float(conf))
+
+    def _rows(self, api: Any, image: np.ndarray) -> list[dict[str, Any]]:
         """Word rows like the TSV's, but a word's confidence is its weakest symbol's.
 
         Tesseract's word confidence for ``vie`` collapses on strings like ``04/01/2018`` (0–16 %
@@ -138,7 +207,11 @@ class TesseractEngine(OcrEngine):
         rows: list[dict[str, Any]] = []
         if it is None:
             return rows
+        grey = image if image.ndim == 2 else image.min(axis=2)
+        # The page's own ink level (faded ink is far lighter than fresh print).
+        ink_below, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         block = par = line = 0
+        prev_x1 = -1
         row: dict[str, Any] | None = None
         while True:
             if it.IsAtBeginningOf(ril.BLOCK):
@@ -148,6 +221,7 @@ class TesseractEngine(OcrEngine):
             if it.IsAtBeginningOf(ril.TEXTLINE):
                 line += 1
             if it.IsAtBeginningOf(ril.WORD):
+                prev_x1 = -1
                 box = it.BoundingBox(ril.WORD)
                 text = it.GetUTF8Text(ril.WORD)
                 row = None
@@ -166,7 +240,14 @@ class TesseractEngine(OcrEngine):
                     }
                     rows.append(row)
             if row is not None:
-                row["conf"] = min(row["conf"], it.Confidence(ril.SYMBOL))
+                symbol = it.GetUTF8Text(ril.SYMBOL)
+                sbox = it.BoundingBox(ril.SYMBOL)
+                if symbol in PHANTOM_PRONE and not _has_ink(image, sbox, prev_x1, ink_below):
+                    # The language model wrote punctuation the page does not have ("TP.").
+                    row["text"] = _drop_last(row["text"], symbol)
+                else:
+                    row["conf"] = min(row["conf"], it.Confidence(ril.SYMBOL))
+                prev_x1 = sbox[2] if sbox else prev_x1
             if not it.Next(ril.SYMBOL):
                 break
         return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +15,13 @@ from ocr.engine import OcrEngine
 from ocr.preprocess import Preprocessed, PreprocessOptions, is_blank, preprocess, to_grey
 from ocr.types import Line, PageText, Word
 
-# A page read with a mean word confidence under this is tried upside down as well.
-UPSIDE_DOWN_RETRY_CONF = 0.55
+# A page whose reading scores under this is tried upside down as well.
+UPSIDE_DOWN_RETRY_SCORE = 0.55
+
+# How plausible a reading is, 0..1: by default the mean word confidence; the pipeline passes a
+# language-aware scorer (share of words that are real syllables), which upside-down garbage
+# fails however confidently it was read.
+Plausibility = Callable[[PageText], float]
 
 
 @dataclass
@@ -60,7 +66,10 @@ def mean_conf(page: PageText) -> float:
 
 
 def read_page(
-    image: np.ndarray, engine: OcrEngine, options: PreprocessOptions | None = None
+    image: np.ndarray,
+    engine: OcrEngine,
+    options: PreprocessOptions | None = None,
+    plausibility: Plausibility | None = None,
 ) -> PageReading:
     height, width = image.shape[:2]
     grey = to_grey(image, stamp_suppression=(options or PreprocessOptions()).stamp_suppression)
@@ -69,12 +78,13 @@ def read_page(
     pre = preprocess(grey if image.ndim == 3 else image, options)
     page = _mapped(engine.read(pre.image), pre, width, height)
     warnings: list[str] = []
-    conf = mean_conf(page)
-    if conf < UPSIDE_DOWN_RETRY_CONF:
+    score_of = plausibility or mean_conf
+    score = score_of(page)
+    if score < UPSIDE_DOWN_RETRY_SCORE:
         # Maybe upside down: read it turned round and keep the better reading.
         flipped = cv2.rotate(pre.image, cv2.ROTATE_180)
         alt = engine.read(flipped)
-        if mean_conf(alt) > conf + 0.15 and len(alt.words) >= len(page.words) // 2:
+        if score_of(alt) > score + 0.15 and len(alt.words) >= len(page.words) // 2:
             pre180 = Preprocessed(
                 image=flipped, skew=pre.skew, matrix=_compose_180(pre.matrix, width, height)
             )

@@ -139,3 +139,34 @@ def book(session: Session) -> Book:
     ]
     upsert_pages(session, stored, pages)
     return stored
+
+
+# --- sample books and OCR, shared by the ocr, extraction, flows and CLI tests -----------------
+# Seeds below 1000 are for tests; benchmarks and calibration use their own.
+
+
+@pytest.fixture(scope="session")
+def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4-record scan-quality birth book as a PDF, with truth.jsonl and meta.json."""
+    from synth.book import write_sample_book
+
+    out = tmp_path_factory.mktemp("sample-book")
+    write_sample_book(out, records=4, seed=17, quality="scan", fmt="pdf")
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 6-record clean birth book as a folder of PNG pages (for the crash-and-resume test)."""
+    from synth.book import write_sample_book
+
+    out = tmp_path_factory.mktemp("sample-pages")
+    write_sample_book(out, records=6, seed=23, quality="clean", fmt="png")
+    return out
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> object:
+    from ocr.engine import TesseractEngine
+
+    return TesseractEngine()

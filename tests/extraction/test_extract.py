@@ -1,0 +1,179 @@
+"""From words on a page to records: labels, sections, values, checks, acceptance.
+
+Pages are built word by word (no OCR) so each rule is tested on exactly the text it handles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.calibration import Thresholds
+from extraction.extract import (
+    BookContext,
+    cut_at_gap,
+    extract_page,
+    fix_name_digits,
+    is_junk_word,
+    trim_junk,
+)
+from extraction.layout import find_labels, segments, visual_lines
+from extraction.phrases import snap_phrase
+from extraction.types import FieldStatus, RegisterType
+from ocr.types import Line, PageText, Word
+
+CTX = BookContext(RegisterType.BIRTH, "01/2018", "UBND phường Ngọc Lâm", 2018)
+LOW = Thresholds(default=0.5)
+
+
+def page(lines: list[str], *, conf: float = 0.97, gap_after: dict[str, int] | None = None) -> PageText:
+    """Words laid out left to right, one printed line per string, 60 px apart."""
+    out = []
+    for i, text in enumerate(lines):
+        x = 100
+        words = []
+        for token in text.split():
+            w = 22 * len(token)
+            words.append(Word(token, (x, 100 + 60 * i, x + w, 140 + 60 * i), conf))
+            x += w + 14 + (gap_after or {}).get(token, 0)
+        out.append(Line(words))
+    return PageText(width=2480, height=3508, lines=out)
+
+
+ENTRY = [
+    "Số: 125 Ngày, tháng, năm đăng ký: 20/03/2018",
+    "Họ, chữ đệm, tên: NGUYỄN THỊ MINH ANH",
+    "Ngày, tháng, năm sinh: 15/03/2018 Ghi bằng chữ: Ngày mười lăm tháng ba năm hai nghìn không trăm mười tám",
+    "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam",
+    "Nơi sinh: Bệnh viện Phụ sản Hà Nội, quận Đống Đa,",
+    "thành phố Hà Nội",
+    "Quê quán: Xã Phương Sơn, huyện Lục Nam, tỉnh Bắc Giang",
+    "Số định danh cá nhân: 001318012345",
+    "Họ, chữ đệm, tên người mẹ: Trần Thị Lan",
+    "Năm sinh: 1990 Dân tộc: Tày Quốc tịch: Việt Nam",
+    "Nơi cư trú: Số 5 phố Ngọc Lâm, phường Ngọc Lâm, quận Long Biên, TP Hà Nội",
+    "Họ, chữ đệm, tên người cha: -",
+    "Năm sinh: - Dân tộc: - Quốc tịch: -",
+    "Nơi cư trú: -",
+    "Họ, chữ đệm, tên người đi khai sinh: Trần Thị Lan",
+    "Quan hệ với người được khai sinh: mẹ đẻ",
+    "Giấy tờ tùy thân: CCCD số 001190012345, cấp ngày 12/05/2021, nơi cấp: Cục Cảnh sát QLHC về TTXH",
+    "Họ tên người ký Giấy khai sinh: Vũ Văn Khang Chức vụ: Chủ tịch",
+    "Người thực hiện: Lê Thu Hà",
+    "Loại việc đăng ký: Đúng hạn",
+    "Ghi chú: Người đi khai sinh xuất trình sổ hộ khẩu",
+]
+
+
+def values(rec: object) -> dict[str, str | None]:
+    return {k: f.value for k, f in rec.fields.items()}  # type: ignore[attr-defined]
+
+
+def test_a_whole_entry_comes_out_field_by_field() -> None:
+    [rec] = extract_page(page(ENTRY), 3, CTX, thresholds=LOW)
+    v = values(rec)
+    assert rec.entry_no == "125" and rec.pages == [3]
+    assert v["registration_date"] == "2018-03-20"
+    assert v["child.full_name"] == "NGUYỄN THỊ MINH ANH"
+    assert v["child.date_of_birth"] == v["child.date_of_birth_words"] == "2018-03-15"
+    assert (v["child.sex"], v["child.ethnicity"], v["child.nationality"]) == ("Nữ", "Kinh", "Việt Nam")
+    # A wrapped value continues on the next line.
+    assert v["child.place_of_birth"] == "Bệnh viện Phụ sản Hà Nội, quận Đống Đa, thành phố Hà Nội"
+    # Repeated labels belong to the section they are printed in.
+    assert (v["mother.birth_year"], v["mother.ethnicity"]) == ("1990", "Tày")
+    assert v["father.full_name"] is None and v["father.ethnicity"] is None
+    assert v["declarant.relationship"] == "Mẹ đẻ"  # snapped to the canonical phrase
+    assert v["declarant.id_doc_type"] == "cccd"
+    assert v["declarant.id_doc_no"] == "001190012345"
+    assert v["declarant.id_doc_issue_date"] == "2021-05-12"
+    assert v["declarant.id_doc_issuer"] == "Cục Cảnh sát QLHC về TTXH"
+    assert (v["signer.full_name"], v["signer.title"]) == ("Vũ Văn Khang", "Chủ tịch")
+    assert v["registration_kind"] == "dung_han"
+    # Label words inside a value ("Người đi khai sinh") are not a label.
+    assert v["notes"] == "Người đi khai sinh xuất trình sổ hộ khẩu"
+    assert v["declarant.full_name"] == "Trần Thị Lan"
+    f = rec.fields["child.full_name"]
+    assert f.page == 3 and f.bbox is not None and f.raw == "NGUYỄN THỊ MINH ANH"
+    assert f.status == FieldStatus.ACCEPTED
+
+
+def test_two_entries_on_a_page_and_a_misread_entry_number() -> None:
+    second = ["S0 126 " + ENTRY[0].split(" ", 2)[2]] + ENTRY[1:]
+    recs = extract_page(page(ENTRY + second), 1, CTX, thresholds=LOW)
+    assert len(recs) == 2
+    assert recs[0].entry_no == "125"
+    assert values(recs[1])["child.full_name"] == "NGUYỄN THỊ MINH ANH"
+
+
+def test_ocr_damaged_labels_are_still_found() -> None:
+    damaged = ENTRY.copy()
+    damaged[3] = "G1ơi tình: Nữ Dân tôc: Kinh Quốc tịch: Việt Nam"
+    [rec] = extract_page(page(damaged), 1, CTX, thresholds=LOW)
+    assert values(rec)["child.sex"] == "Nữ"
+    assert values(rec)["child.ethnicity"] == "Kinh"
+
+
+def test_a_fuzzy_label_never_swallows_the_value_before_it() -> None:
+    line = visual_lines(page(["Dân tộc: Tày Quốc tịch: Việt Nam"]))[0]
+    hits = find_labels(line, 0)
+    assert [(h.label_id, h.start, h.end) for h in hits] == [("@ethnicity", 0, 2), ("@nationality", 3, 5)]
+
+
+def test_digits_and_words_that_disagree_go_to_review() -> None:
+    bad = ENTRY.copy()
+    bad[2] = bad[2].replace("15/03/2018", "16/03/2018")
+    [rec] = extract_page(page(bad), 1, CTX, thresholds=LOW)
+    for key in ("child.date_of_birth", "child.date_of_birth_words"):
+        assert rec.fields[key].status == FieldStatus.NEEDS_REVIEW
+        assert "date_words_mismatch" in rec.fields[key].reasons
+
+
+def test_cross_field_checks_name_their_reasons() -> None:
+    bad = ENTRY.copy()
+    bad[9] = "Năm sinh: 2010 Dân tộc: Tày Quốc tịch: Việt Nam"  # mother 8 years older
+    bad[7] = "Số định danh cá nhân: 001218012345"  # says a boy; the child is a girl
+    bad[19] = "Loại việc đăng ký: Quá hạn"  # registered 5 days after birth
+    [rec] = extract_page(page(bad), 1, CTX, thresholds=LOW)
+    assert "parent_age_implausible" in rec.fields["mother.birth_year"].reasons
+    assert "personal_id_sex_mismatch" in rec.fields["child.personal_id"].reasons
+    assert "registration_kind_inconsistent" in rec.fields["registration_kind"].reasons
+
+
+def test_a_missing_required_label_is_flagged_not_guessed() -> None:
+    [rec] = extract_page(page([ln for ln in ENTRY if not ln.startswith("Quê")]), 1, CTX)
+    f = rec.fields["child.home_town"]
+    assert f.value is None and f.status == FieldStatus.NEEDS_REVIEW
+    assert {"label_not_found", "required_missing"} <= set(f.reasons)
+
+
+def test_low_confidence_is_not_accepted() -> None:
+    [rec] = extract_page(page(ENTRY, conf=0.4), 1, CTX, thresholds=Thresholds(default=0.9))
+    assert rec.fields["child.full_name"].status == FieldStatus.NEEDS_REVIEW
+
+
+def test_signature_strokes_after_a_value_are_dropped() -> None:
+    words = [Word("Chủ", (0, 0, 60, 40), 0.95), Word("tịch", (75, 0, 150, 40), 0.95)]
+    junk = [Word("(WMx>", (160, 0, 260, 40), 0.3), Word("vú", (400, 0, 440, 40), 0.9)]
+    assert trim_junk(words + junk[:1]) == words
+    assert cut_at_gap(words + junk[1:]) == words  # far to the right: a stamp, not the value
+    assert is_junk_word(Word("~=", (0, 0, 10, 10), 0.9))
+    assert not is_junk_word(Word("04/01/2018", (0, 0, 10, 10), 0.1))
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("Hồ Như 0anh", "Hồ Như Oanh"), ("VŨ 0ANH", "VŨ OANH"), ("Số 10", "Số 10")],
+)
+def test_zero_in_a_name_is_an_o(text: str, want: str) -> None:
+    assert fix_name_digits(text)[0] == want
+
+
+def test_phrases_snap_only_when_close() -> None:
+    assert snap_phrase("cha đẻ", "relationship").value == "Cha đẻ"
+    assert snap_phrase("Cục Quản tý xuất nhập cảnh", "issuer").value == "Cục Quản lý xuất nhập cảnh"
+    assert snap_phrase("Bạn thân", "relationship").value == "Bạn thân"  # not "Bản thân"
+    assert snap_phrase("Chủ tịch UBND xã", "title").changed is False
+
+
+def test_continuation_stops_at_a_damaged_label() -> None:
+    segs = segments(visual_lines(page(["Nơi sinh: Bệnh viện Bạch Mai", "Qxê qán: Hà Nội"])))
+    assert " ".join(w.text for w in segs[0].words) == "Bệnh viện Bạch Mai"
