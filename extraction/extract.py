@@ -15,7 +15,7 @@ from extraction.checks import cross_check
 from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
 from extraction.layout import Segment, segments, visual_lines
 from extraction.name_lexicon import unusual_syllables
-from extraction.phrases import snap_phrase
+from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.syllables import is_valid_syllable
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.types import BBox, PageText, Word, union_bbox
@@ -185,6 +185,12 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             if snapped.changed:
                 value, score = snapped.value, score * snapped.score
                 fixes.append("phrase_corrected")
+            else:
+                # Signature strokes, a stamp or a stray word after a closed-list phrase.
+                head = phrase_prefix(value, PHRASE_KEYS[key])
+                if head is not None:
+                    value, score = head, score * TRAILING_DROPPED_PENALTY
+                    fixes.append("phrase_trailing_corrected")
         out[key] = _field(key, raw, value, score, [*n.reasons, *fixes])
     doc = entry.get("declarant.id_doc_type")
     doc_keys = ("declarant.id_doc_type", "declarant.id_doc_no", "declarant.id_doc_issue_date",
@@ -201,15 +207,21 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             score = 1.0 if not reasons else 0.5
             if k in PHRASE_KEYS and v:
                 snapped = snap_phrase(v, PHRASE_KEYS[k])
+                head = None if snapped.changed else phrase_prefix(v, PHRASE_KEYS[k])
                 if snapped.changed:
                     v, score = snapped.value, score * snapped.score
                     reasons.append("phrase_corrected")
+                elif head is not None:
+                    v, score = head, score * TRAILING_DROPPED_PENALTY
+                    reasons.append("phrase_trailing_corrected")
             out[k] = _field(k, doc, v, score, reasons)
     return out
 
 
 # A name syllable that is an accent variant of a usual one: most often a misread diacritic.
 UNUSUAL_NAME_PENALTY = 0.7
+
+TRAILING_DROPPED_PENALTY = 0.9
 
 PHRASE_KEYS = {
     "declarant.relationship": "relationship",

@@ -89,3 +89,22 @@ def snap_phrase(text: str, kind: str) -> Snapped:
         same_letters = fold_accents(top).casefold() == fold_accents(text).casefold()
         return Snapped(top, True, score / 100.0 if not same_letters else 0.98)
     return Snapped(text, False, 1.0)
+
+
+MAX_TRAILING_WORDS = 3
+
+
+def phrase_prefix(text: str, kind: str) -> str | None:
+    """The longest phrase of ``kind`` that ``text`` starts with, when at most a few words follow
+    it (a signature's strokes, a stamp, a stray word); longer text is kept as written."""
+    folded = text.casefold()
+    if folded in _casefold_index(kind):
+        return None  # the text is a phrase itself ("Mẹ đẻ" is not "Mẹ" + a stray word)
+    best = None
+    for p in _phrases(kind):
+        pf = p.casefold()
+        if folded.startswith(pf + " ") and (best is None or len(p) > len(best)):
+            best = p
+    if best is None or len(text[len(best) :].split()) > MAX_TRAILING_WORDS:
+        return None
+    return best

@@ -28,7 +28,7 @@ from ocr.types import PageText
 from registry_db import repository as repo
 from registry_db.models import Page, PageStatus
 
-PREPROCESS_VERSION = "pre-8"
+PREPROCESS_VERSION = "pre-9"
 
 
 @dataclass(frozen=True)

@@ -100,13 +100,20 @@ _DATE_RE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
 PHANTOM_PRONE = {".", ","}
 
 
+_ID_RE = re.compile(r"\d{9}|\d{12}")  # old ID card, personal number
+
+
+def is_number_shape(text: str) -> bool:
+    return bool(_DATE_RE.fullmatch(text) or _ID_RE.fullmatch(text))
+
+
 def needs_digit_reread(text: str) -> bool:
-    """A word of 6+ digits (with separators) that does not read as a date."""
+    """A word of 6+ digits that is neither a date nor a 9- or 12-digit number."""
     core = text.strip(".,;:()")
     digits = sum(ch.isdigit() for ch in core)
-    if digits < 6 or digits < len(core) - 3 or _DATE_RE.fullmatch(core):
+    if digits < 6 or digits < len(core) - 3 or is_number_shape(core):
         return False
-    return digits == 8 or any(ch in "/.-" for ch in core)
+    return digits in (8, 10, 11, 13) or any(ch in "/.-" for ch in core)
 
 
 MIN_DOT_PIXELS = 6  # a printed period at 300 dpi has far more dark pixels
@@ -179,8 +186,9 @@ class TesseractEngine(OcrEngine):
         """Read a digit word again on its own, with only digits and separators allowed.
 
         Whole-page reading with the ``vie`` language model sometimes drops or misreads the
-        slashes of a date in monospaced type (``16/12/2016`` → ``16422016``); read alone with a
-        digit alphabet the same pixels come out right. Kept only when the new reading is a date.
+        slashes of a date in monospaced type (``16/12/2016`` → ``16422016``) or doubles a digit of
+        an ID number; read alone with a digit alphabet the same pixels come out right. Kept only
+        when the new reading has the shape of a date or of a 9- or 12-digit number.
         """
         x0, y0 = row["left"], row["top"]
         x1, y1 = x0 + row["width"], y0 + row["height"]
@@ -191,8 +199,9 @@ class TesseractEngine(OcrEngine):
         text = (api.GetUTF8Text() or "").strip().replace(" ", "")
         conf = api.MeanTextConf()
         api.Clear()
-        if _DATE_RE.fullmatch(text):
-            row["text"] = text
+        if is_number_shape(text):
+            tail = row["text"][len(row["text"].rstrip(".,;:)")) :]
+            row["text"] = text + tail
             row["conf"] = min(float(row["conf"]), float(conf))
 
     def _rows(self, api: Any, image: np.ndarray) -> list[dict[str, Any]]:

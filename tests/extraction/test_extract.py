@@ -17,7 +17,7 @@ from extraction.extract import (
     trim_junk,
 )
 from extraction.layout import find_labels, segments, visual_lines
-from extraction.phrases import snap_phrase
+from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.types import FieldStatus, RegisterType
 from ocr.types import Line, PageText, Word
 
@@ -172,6 +172,9 @@ def test_phrases_snap_only_when_close() -> None:
     assert snap_phrase("Cục Quản tý xuất nhập cảnh", "issuer").value == "Cục Quản lý xuất nhập cảnh"
     assert snap_phrase("Bạn thân", "relationship").value == "Bạn thân"  # not "Bản thân"
     assert snap_phrase("Chủ tịch UBND xã", "title").changed is False
+    assert phrase_prefix("Phó Chủ tịch IlÀ La", "title") == "Phó Chủ tịch"
+    assert phrase_prefix("Mẹ đẻ", "relationship") is None  # a phrase itself, not "Mẹ" + junk
+    assert phrase_prefix("Mẹ đẻ của cháu bé theo giấy ủy quyền", "relationship") is None
 
 
 def test_continuation_stops_at_a_damaged_label() -> None:
