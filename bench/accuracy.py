@@ -44,24 +44,33 @@ def main() -> None:
         }
         if q == "scan":
             d["targets"]["straight_through_min"] = MIN_STRAIGHT_THROUGH_SCAN
-            d["targets"]["straight_through_met"] = o["straight_through"] >= MIN_STRAIGHT_THROUGH_SCAN
+            d["targets"]["straight_through_met"] = (
+                o["straight_through"] >= MIN_STRAIGHT_THROUGH_SCAN
+            )
         d["seed"] = SEEDS[q]
         d["pages"] = len(pages)
         d["seconds"] = round(time.perf_counter() - t0, 1)
         d["errors_sample"] = rep.errors[:60]
         results[q] = d
-        tables.append(f"## {q} (seed {SEEDS[q]}, {len(pages)} pages)\n\n```\n{format_table(rep)}\n```")
+        tables.append(
+            f"## {q} (seed {SEEDS[q]}, {len(pages)} pages)\n\n```\n{format_table(rep)}\n```"
+        )
         print(tables[-1], flush=True)
-    summary = ["| quality | accuracy | target | accepted-but-wrong | straight-through | CER |",
-               "|---|---|---|---|---|---|"]
+    summary = [
+        "| quality | accuracy | target | accepted-but-wrong | straight-through | CER |",
+        "|---|---|---|---|---|---|",
+    ]
     for q, d in results.items():
         o = d["overall"]
         summary.append(
             f"| {q} | {o['accuracy']:.2%} | ≥ {TARGETS[q]:.1%} | {o['accepted_wrong_rate']:.2%} "
             f"| {o['straight_through']:.2%} | {o['cer']:.2%} |"
         )
-    write_result("accuracy", {"records": args.records, "qualities": results},
-                 "# Accuracy\n\n" + "\n".join(summary) + "\n\n" + "\n\n".join(tables))
+    write_result(
+        "accuracy",
+        {"records": args.records, "qualities": results},
+        "# Accuracy\n\n" + "\n".join(summary) + "\n\n" + "\n\n".join(tables),
+    )
     print("\n".join(summary))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from bench.common import WORK, extract_book, read_book, render, truth, write_result
 from extraction.calibration import THRESHOLDS_FILE, Thresholds
 from extraction.evaluate import canon
+from extraction.extract import is_soft_reason
 from extraction.forms import SPEC_BY_KEY
 
 SEEDS = {"clean": [5101], "scan": [5201, 5202], "poor": [5301, 5302]}
@@ -47,7 +48,7 @@ def collect(records: int) -> dict[str, list[Sample]]:
                     continue
                 for key, tval in t["fields"].items():
                     f = p["fields"].get(key)
-                    if f is None or f["reasons"]:
+                    if f is None or any(not is_soft_reason(r) for r in f["reasons"]):
                         continue  # fields with a reason go to review whatever their confidence
                     ok = canon(tval) == canon(f["value"])
                     samples[field_type(key)].append((float(f["confidence"]), ok, q))
@@ -86,22 +87,42 @@ def main() -> None:
     samples = collect(args.records)
     by_type: dict[str, float] = {}
     report: dict[str, Any] = {}
-    lines = ["| type | samples | wrong | threshold | accepted | accepted wrong |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| type | samples | wrong | threshold | accepted | accepted wrong |",
+        "|---|---|---|---|---|---|",
+    ]
     for ftype, ss in sorted(samples.items()):
         t = threshold_for(ss)
         by_type[ftype] = t
         n, bad = _err(ss, t)
-        report[ftype] = {"samples": len(ss), "wrong": sum(not s[1] for s in ss), "threshold": t,
-                         "accepted": n, "accepted_wrong": bad}
+        report[ftype] = {
+            "samples": len(ss),
+            "wrong": sum(not s[1] for s in ss),
+            "threshold": t,
+            "accepted": n,
+            "accepted_wrong": bad,
+        }
         lines.append(f"| {ftype} | {len(ss)} | {report[ftype]['wrong']} | {t:.4f} | {n} | {bad} |")
     th = Thresholds(by_type=by_type)
     THRESHOLDS_FILE.write_text(
-        json.dumps({"by_type": th.by_type, "default": th.default, "target_error": TARGET_ERROR,
-                    "seeds": SEEDS, "records": args.records}, indent=1) + "\n",
+        json.dumps(
+            {
+                "by_type": th.by_type,
+                "default": th.default,
+                "target_error": TARGET_ERROR,
+                "seeds": SEEDS,
+                "records": args.records,
+            },
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
-    write_result("calibration", {"target_error": TARGET_ERROR, "types": report},
-                 "# Calibration\n\n" + "\n".join(lines))
+    write_result(
+        "calibration",
+        {"target_error": TARGET_ERROR, "types": report},
+        "# Calibration\n\n" + "\n".join(lines),
+    )
     print("\n".join(lines))
 
 

@@ -32,8 +32,12 @@ def raw_tesseract(pages: list[Path], workers: int, out_dir: Path) -> float:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def one(p: Path) -> None:
-        subprocess.run(["tesseract", str(p), str(out_dir / p.stem), "-l", "vie"],
-                       check=True, capture_output=True, env=env)
+        subprocess.run(
+            ["tesseract", str(p), str(out_dir / p.stem), "-l", "vie"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -43,10 +47,23 @@ def raw_tesseract(pages: list[Path], workers: int, out_dir: Path) -> float:
 
 def pipeline(folder: Path, workers: int, work: Path, meta: dict[str, object]) -> float:
     civreg = Path(sys.executable).with_name("civreg")
-    cmd = [str(civreg), "digitize", str(folder), "--type", "birth", "--book-no",
-           str(meta["book_no"]), "--authority", str(meta["registration_authority"]),
-           "--workers", str(workers), "--data-dir", str(work / "data"),
-           "--db", f"sqlite:///{work / 'bench.sqlite'}"]
+    cmd = [
+        str(civreg),
+        "digitize",
+        str(folder),
+        "--type",
+        "birth",
+        "--book-no",
+        str(meta["book_no"]),
+        "--authority",
+        str(meta["registration_authority"]),
+        "--workers",
+        str(workers),
+        "--data-dir",
+        str(work / "data"),
+        "--db",
+        f"sqlite:///{work / 'bench.sqlite'}",
+    ]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
     return time.perf_counter() - t0
@@ -58,8 +75,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quality", default="scan")
     args = ap.parse_args()
-    out = render(f"speed-{args.quality}-{args.records}", records=args.records, seed=7700,
-                 quality=args.quality, fmt="png")
+    out = render(
+        f"speed-{args.quality}-{args.records}",
+        records=args.records,
+        seed=7700,
+        quality=args.quality,
+        fmt="png",
+    )
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     pages = sorted((out / "pages").glob("*.png"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,20 +93,31 @@ def main() -> None:
     n = len(pages)
     ratio = pipe / raw
     data = {
-        "pages": n, "workers": args.workers, "quality": args.quality,
-        "raw_tesseract_seconds": round(raw, 2), "pipeline_seconds": round(pipe, 2),
-        "raw_seconds_per_page": round(raw / n, 3), "pipeline_seconds_per_page": round(pipe / n, 3),
+        "pages": n,
+        "workers": args.workers,
+        "quality": args.quality,
+        "raw_tesseract_seconds": round(raw, 2),
+        "pipeline_seconds": round(pipe, 2),
+        "raw_seconds_per_page": round(raw / n, 3),
+        "pipeline_seconds_per_page": round(pipe / n, 3),
         "pipeline_pages_per_minute": round(60 * n / pipe, 1),
         "raw_pages_per_minute": round(60 * n / raw, 1),
-        "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO, "met": ratio <= TARGET_RATIO,
+        "ratio": round(ratio, 3),
+        "target_ratio": TARGET_RATIO,
+        "met": ratio <= TARGET_RATIO,
     }
-    table = "\n".join([
-        "# Speed (whole pipeline vs raw tesseract, same pages, same parallelism)", "",
-        "| | seconds | s/page | pages/min |", "|---|---|---|---|",
-        f"| raw `tesseract -l vie` | {raw:.1f} | {raw / n:.3f} | {60 * n / raw:.1f} |",
-        f"| `civreg digitize` | {pipe:.1f} | {pipe / n:.3f} | {60 * n / pipe:.1f} |", "",
-        f"ratio {ratio:.3f} (target ≤ {TARGET_RATIO}); {n} pages, {args.workers} workers",
-    ])
+    table = "\n".join(
+        [
+            "# Speed (whole pipeline vs raw tesseract, same pages, same parallelism)",
+            "",
+            "| | seconds | s/page | pages/min |",
+            "|---|---|---|---|",
+            f"| raw `tesseract -l vie` | {raw:.1f} | {raw / n:.3f} | {60 * n / raw:.1f} |",
+            f"| `civreg digitize` | {pipe:.1f} | {pipe / n:.3f} | {60 * n / pipe:.1f} |",
+            "",
+            f"ratio {ratio:.3f} (target ≤ {TARGET_RATIO}); {n} pages, {args.workers} workers",
+        ]
+    )
     write_result("speed", data, table)
     print(table)
 

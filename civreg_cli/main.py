@@ -17,6 +17,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -61,7 +62,9 @@ def _settings(db: str | None, data_dir: Path | None) -> Settings:
 
 @app.command("sample-book")
 def sample_book(
-    out: Annotated[Path, typer.Argument(help="folder to write the book, truth.jsonl and meta.json")],
+    out: Annotated[
+        Path, typer.Argument(help="folder to write the book, truth.jsonl and meta.json")
+    ],
     register_type: Annotated[str, typer.Option("--type")] = "birth",
     layout: Annotated[str, typer.Option(help="form")] = "form",
     records: Annotated[int, typer.Option(min=1)] = 20,
@@ -75,8 +78,13 @@ def sample_book(
     if register_type not in REGISTER_TYPES:
         _check_type(register_type)
     meta = write_sample_book(
-        out, register_type=register_type, layout=layout, records=records, seed=seed,
-        quality=quality, fmt=fmt,
+        out,
+        register_type=register_type,
+        layout=layout,
+        records=records,
+        seed=seed,
+        quality=quality,
+        fmt=fmt,
     )
     console.print(
         f"wrote {meta['records']} records on {meta['page_count']} pages to {out} "
@@ -107,7 +115,9 @@ def digitize(
     book_no: Annotated[str, typer.Option("--book-no", help="Quyển số, e.g. 01/2016")],
     authority: Annotated[str, typer.Option(help='e.g. "UBND phường Ngọc Lâm"')],
     year: Annotated[int | None, typer.Option(help="the book's year")] = None,
-    db: Annotated[str | None, typer.Option(help="database URL (default: SQLite in data dir)")] = None,
+    db: Annotated[
+        str | None, typer.Option(help="database URL (default: SQLite in data dir)")
+    ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="where pages and OCR are kept")] = None,
     workers: Annotated[int | None, typer.Option(help="pages read in parallel")] = None,
 ) -> None:
@@ -121,6 +131,7 @@ def digitize(
     if not path.exists():
         raise InputError(f"{path}: no such file or folder", advice="check the path")
     req = BookRequest(path, RegisterType(register_type), book_no, authority, year)
+    quiet_prefect_console()
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -132,12 +143,24 @@ def digitize(
         set_progress_listener(bar)
         try:
             summary = run_digitize(
-                req, db_url=s.database_url(), data_dir=s.data_dir, workers=s.workers
-                if workers is None else workers, lang=s.ocr_lang,
+                req,
+                db_url=s.database_url(),
+                data_dir=s.data_dir,
+                workers=s.workers if workers is None else workers,
+                lang=s.ocr_lang,
             )
         finally:
             set_progress_listener(None)
     _print_summary(summary)
+
+
+def quiet_prefect_console() -> None:
+    """Prefect logs each run's progress and a failed run's traceback to the console; the CLI shows
+    its own progress bar and one-line errors instead. Runs and their states stay in Prefect."""
+    import logging
+
+    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -151,7 +174,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(t)
 
 
-def _export_rows(db: str | None, data_dir: Path | None, book_no: str | None) -> Iterator[dict[str, Any]]:
+def _export_rows(
+    db: str | None, data_dir: Path | None, book_no: str | None
+) -> Iterator[dict[str, Any]]:
     from registry_db import repository as repo
 
     s = _settings(db, data_dir)
@@ -165,7 +190,9 @@ def _export_rows(db: str | None, data_dir: Path | None, book_no: str | None) -> 
 def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl | csv")] = "jsonl",
     book_no: Annotated[str | None, typer.Option("--book-no")] = None,
-    out: Annotated[Path | None, typer.Option(help="file to write (default: standard output)")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="file to write (default: standard output)")
+    ] = None,
     db: Annotated[str | None, typer.Option()] = None,
     data_dir: Annotated[Path | None, typer.Option()] = None,
 ) -> None:
@@ -248,7 +275,9 @@ def eval_cmd(
     book_no: Annotated[str | None, typer.Option("--book-no")] = None,
     db: Annotated[str | None, typer.Option()] = None,
     data_dir: Annotated[Path | None, typer.Option()] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the report as JSON")
+    ] = None,
 ) -> None:
     """Field accuracy, CER, straight-through and accepted-but-wrong against a truth file."""
     from extraction.evaluate import evaluate, format_table, read_jsonl
@@ -264,7 +293,9 @@ def eval_cmd(
     rep = evaluate(truth_rows, pred)
     console.print(format_table(rep), markup=False, highlight=False)
     if json_out:
-        json_out.write_text(json.dumps(rep.as_dict(), indent=1, ensure_ascii=False), encoding="utf-8")
+        json_out.write_text(
+            json.dumps(rep.as_dict(), indent=1, ensure_ascii=False), encoding="utf-8"
+        )
 
 
 @app.command()
@@ -295,8 +326,14 @@ def demo(
         workers=None,
     )
     console.print("[bold]3/3[/] evaluation against truth.jsonl")
-    eval_cmd(truth=book_dir / "truth.jsonl", export_file=None, book_no=meta["book_no"], db=db_url,
-             data_dir=data, json_out=out / "eval.json")
+    eval_cmd(
+        truth=book_dir / "truth.jsonl",
+        export_file=None,
+        book_no=meta["book_no"],
+        db=db_url,
+        data_dir=data,
+        json_out=out / "eval.json",
+    )
 
 
 def main() -> None:
@@ -304,7 +341,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CivregError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)

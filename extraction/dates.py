@@ -89,8 +89,12 @@ _DATE_DIGITS_RES = (
     ),
     re.compile(rf"{_NOT_AFTER_DIGIT}({_D2}){_SEP}({_D2}){_SEP}([{_DL}]{{2}}){_NOT_BEFORE_DIGIT}"),
     # One separator lost by OCR ("0904/2018", "09/042018"): unambiguous with two digits each.
-    re.compile(rf"{_NOT_AFTER_DIGIT}([{_DL}]{{2}})([{_DL}]{{2}}){_SEP}([{_DL}]{{4}}){_NOT_BEFORE_DIGIT}"),
-    re.compile(rf"{_NOT_AFTER_DIGIT}([{_DL}]{{2}}){_SEP}([{_DL}]{{2}})([{_DL}]{{4}}){_NOT_BEFORE_DIGIT}"),
+    re.compile(
+        rf"{_NOT_AFTER_DIGIT}([{_DL}]{{2}})([{_DL}]{{2}}){_SEP}([{_DL}]{{4}}){_NOT_BEFORE_DIGIT}"
+    ),
+    re.compile(
+        rf"{_NOT_AFTER_DIGIT}([{_DL}]{{2}}){_SEP}([{_DL}]{{2}})([{_DL}]{{4}}){_NOT_BEFORE_DIGIT}"
+    ),
     # Last resort: a date with other digits next to it after a space ("12 15/03/2015").
     re.compile(rf"(?<![0-9])({_D2}){_SEP}({_D2}){_SEP}([{_DL}]{{4}})(?![0-9])"),
 )

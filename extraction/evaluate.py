@@ -174,7 +174,8 @@ def format_table(rep: EvalReport) -> str:
         f"{rep.records_unmatched} unmatched",
         f"fields: {o['fields']}  accuracy {o['accuracy']:.2%}  CER {o['cer']:.2%}  "
         f"straight-through {o['straight_through']:.2%}  "
-        f"accepted-but-wrong {o['accepted_wrong_rate']:.2%} ({o['accepted_wrong']}/{o['accepted']})",
+        f"accepted-but-wrong {o['accepted_wrong_rate']:.2%} "
+        f"({o['accepted_wrong']}/{o['accepted']})",
         "",
         f"{'key':34} {'acc':>8} {'cer':>7} {'accepted':>9} {'acc.wrong':>9}",
     ]

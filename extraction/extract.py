@@ -110,7 +110,9 @@ def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]
             continue  # page header: the book number comes from the book's metadata
         # A new entry starts at its number, or when a label it already has comes again (the
         # number itself was misread).
-        restart = lid == "entry_no" or (lid in ENTRY_STARTERS and current is not None and lid in current)
+        restart = lid == "entry_no" or (
+            lid in ENTRY_STARTERS and current is not None and lid in current
+        )
         if current is None or restart:
             current = {}
             entries.append(current)
@@ -121,7 +123,11 @@ def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]
         if key is None or key in current:
             continue
         current[key] = RawField(
-            key=key, words=trim_junk(seg.words), label_score=seg.hit.score, page=page_no, label_bbox=seg.label_bbox
+            key=key,
+            words=trim_junk(seg.words),
+            label_score=seg.hit.score,
+            page=page_no,
+            label_bbox=seg.label_bbox,
         )
     return [e for e in entries if len(e) >= 3]
 
@@ -157,7 +163,9 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     no = entry.get("entry_no")
     digits = "".join(ch for ch in no.raw if ch.isdigit()) if no else ""
-    out["entry_no"] = _field("entry_no", no, digits or None, 1.0, [] if digits else ["entry_no_unreadable"])
+    out["entry_no"] = _field(
+        "entry_no", no, digits or None, 1.0, [] if digits else ["entry_no_unreadable"]
+    )
     for spec in BIRTH_FIELDS:
         key = spec.key
         if key.startswith("declarant.id_doc_"):
@@ -193,8 +201,12 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
                     fixes.append("phrase_trailing_corrected")
         out[key] = _field(key, raw, value, score, [*n.reasons, *fixes])
     doc = entry.get("declarant.id_doc_type")
-    doc_keys = ("declarant.id_doc_type", "declarant.id_doc_no", "declarant.id_doc_issue_date",
-                "declarant.id_doc_issuer")
+    doc_keys = (
+        "declarant.id_doc_type",
+        "declarant.id_doc_no",
+        "declarant.id_doc_issue_date",
+        "declarant.id_doc_issuer",
+    )
     if doc is None:
         for k in doc_keys:
             out[k] = FieldValue(key=k, value=None, confidence=0.0, reasons=["label_not_found"])

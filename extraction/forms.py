@@ -62,12 +62,8 @@ BIRTH_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("father.ethnicity", FieldType.ETHNICITY, False, "Dân tộc"),
     FieldSpec("father.nationality", FieldType.NATIONALITY, False, "Quốc tịch"),
     FieldSpec("father.residence", FieldType.PLACE, False, "Nơi cư trú"),
-    FieldSpec(
-        "declarant.full_name", FieldType.NAME, True, "Họ, chữ đệm, tên người đi khai sinh"
-    ),
-    FieldSpec(
-        "declarant.relationship", FieldType.TEXT, True, "Quan hệ với người được khai sinh"
-    ),
+    FieldSpec("declarant.full_name", FieldType.NAME, True, "Họ, chữ đệm, tên người đi khai sinh"),
+    FieldSpec("declarant.relationship", FieldType.TEXT, True, "Quan hệ với người được khai sinh"),
     FieldSpec("declarant.id_doc_type", FieldType.CATEGORY, True, "Giấy tờ tùy thân"),
     FieldSpec("declarant.id_doc_no", FieldType.ID_DOC_NO, True, "số"),
     FieldSpec("declarant.id_doc_issue_date", FieldType.DATE, False, "cấp ngày"),
@@ -128,7 +124,11 @@ LABEL_VARIANTS: dict[str, tuple[str, ...]] = {
         "Quan hệ với người được KS",
         "Quan hệ",
     ),
-    "declarant.id_doc_type": ("Giấy tờ tùy thân", "Giấy tờ tuỳ thân", "Giấy tờ chứng minh nhân thân"),
+    "declarant.id_doc_type": (
+        "Giấy tờ tùy thân",
+        "Giấy tờ tuỳ thân",
+        "Giấy tờ chứng minh nhân thân",
+    ),
     "signer.full_name": (
         "Họ tên người ký Giấy khai sinh",
         "Người ký Giấy khai sinh",

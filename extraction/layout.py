@@ -197,11 +197,11 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
     taken: list[LabelHit] = []
     used: set[int] = set()
     for h in cands:
-        span = set(range(h.start, h.end))
-        if span & used:
+        covered = set(range(h.start, h.end))
+        if covered & used:
             continue
         taken.append(h)
-        used |= span
+        used |= covered
     taken.sort(key=lambda h: h.start)
     return taken
 

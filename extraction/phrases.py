@@ -9,6 +9,7 @@ not close to any phrase is kept as read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,15 +19,42 @@ from extraction.text import fold_accents
 from extraction.vocab import provinces
 
 RELATIONSHIPS: tuple[str, ...] = (
-    "Mẹ đẻ", "Mẹ", "Là mẹ", "Cha đẻ", "Bố đẻ", "Cha", "Bố", "Là cha", "Là bố",
-    "Ông nội", "Bà nội", "Ông ngoại", "Bà ngoại", "Bản thân",
-    "Anh ruột", "Chị ruột", "Em ruột", "Cô ruột", "Dì ruột", "Chú ruột", "Bác ruột", "Cậu ruột",
-    "Người nuôi dưỡng", "Người giám hộ", "Người được ủy quyền", "Người được uỷ quyền",
+    "Mẹ đẻ",
+    "Mẹ",
+    "Là mẹ",
+    "Cha đẻ",
+    "Bố đẻ",
+    "Cha",
+    "Bố",
+    "Là cha",
+    "Là bố",
+    "Ông nội",
+    "Bà nội",
+    "Ông ngoại",
+    "Bà ngoại",
+    "Bản thân",
+    "Anh ruột",
+    "Chị ruột",
+    "Em ruột",
+    "Cô ruột",
+    "Dì ruột",
+    "Chú ruột",
+    "Bác ruột",
+    "Cậu ruột",
+    "Người nuôi dưỡng",
+    "Người giám hộ",
+    "Người được ủy quyền",
+    "Người được uỷ quyền",
 )
 
 TITLES: tuple[str, ...] = (
-    "Chủ tịch", "Phó Chủ tịch", "Chủ tịch UBND", "Phó Chủ tịch UBND",
-    "Công chức tư pháp - hộ tịch", "Trưởng phòng Tư pháp", "Phó Trưởng phòng Tư pháp",
+    "Chủ tịch",
+    "Phó Chủ tịch",
+    "Chủ tịch UBND",
+    "Phó Chủ tịch UBND",
+    "Công chức tư pháp - hộ tịch",
+    "Trưởng phòng Tư pháp",
+    "Phó Trưởng phòng Tư pháp",
 )
 
 _FIXED_ISSUERS: tuple[str, ...] = (
@@ -52,7 +80,19 @@ def issuers() -> tuple[str, ...]:
     return _FIXED_ISSUERS + tuple(police)
 
 
-PHRASES = {"relationship": RELATIONSHIPS, "title": TITLES, "issuer": issuers}
+def _relationships() -> tuple[str, ...]:
+    return RELATIONSHIPS
+
+
+def _titles() -> tuple[str, ...]:
+    return TITLES
+
+
+PHRASES: dict[str, Callable[[], tuple[str, ...]]] = {
+    "relationship": _relationships,
+    "title": _titles,
+    "issuer": issuers,
+}
 
 
 @dataclass(frozen=True)
@@ -63,8 +103,7 @@ class Snapped:
 
 
 def _phrases(kind: str) -> tuple[str, ...]:
-    p = PHRASES[kind]
-    return p() if callable(p) else p
+    return PHRASES[kind]()
 
 
 @cache

@@ -25,6 +25,7 @@ from registry_db import repository as repo
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+
 class ProgressListener(Protocol):
     def start(self, total: int, done: int) -> None: ...
     def page(self, outcome: PageOutcome) -> None: ...
@@ -74,7 +75,9 @@ def digitize_book(
     log = get_run_logger()
     from extraction.types import RegisterType
 
-    req = BookRequest(Path(source), RegisterType(register_type), book_no, registration_authority, year)
+    req = BookRequest(
+        Path(source), RegisterType(register_type), book_no, registration_authority, year
+    )
     book = ingest_book(req.source, Path(data_dir))
     engine = repo.make_engine(db_url)
     repo.upgrade(engine)
@@ -107,15 +110,18 @@ def summary_markdown(summary: dict[str, Any]) -> str:
     rows = "\n".join(f"| {k} | {v} |" for k, v in summary.items() if not isinstance(v, dict))
     reasons = summary.get("needs_review_by_reason", {})
     rtable = "\n".join(f"| {k} | {v} |" for k, v in sorted(reasons.items()))
-    return f"# Book summary\n\n| | |\n|---|---|\n{rows}\n\n## Fields needing review\n\n| reason | fields |\n|---|---|\n{rtable}\n"
+    return (
+        f"# Book summary\n\n| | |\n|---|---|\n{rows}\n\n"
+        f"## Fields needing review\n\n| reason | fields |\n|---|---|\n{rtable}\n"
+    )
 
 
 def run_digitize(
     req: BookRequest, *, db_url: str, data_dir: Path, workers: int, lang: str = "vie"
 ) -> dict[str, Any]:
     """Run the flow with ``workers`` OCR threads."""
-    runner = ThreadPoolTaskRunner(max_workers=max(1, workers))  # type: ignore[var-annotated]
-    f = digitize_book.with_options(task_runner=runner)
+    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, workers))
+    f = digitize_book.with_options(task_runner=runner)  # type: ignore[arg-type]
     return f(
         source=req.source,
         register_type=req.register_type.value,

@@ -18,9 +18,9 @@ from sqlalchemy import Engine, select
 
 from civreg_cli.errors import CivregError, PageError
 from extraction.extract import EXTRACTOR_VERSION, BookContext, extract_page
+from extraction.syllables import text_plausibility
 from extraction.types import RegisterType
 from ingest import IngestedBook, StoredPage
-from extraction.syllables import text_plausibility
 from ocr.engine import OcrEngine, TesseractEngine
 from ocr.page import load_image, read_page
 from ocr.preprocess import PreprocessOptions

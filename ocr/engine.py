@@ -68,7 +68,9 @@ def shift(page: PageText, dx: int, dy: int, width: int, height: int) -> PageText
     lines = [
         Line(
             [
-                Word(w.text, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy), w.conf)
+                Word(
+                    w.text, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy), w.conf
+                )
                 for w in ln.words
             ]
         )
@@ -292,9 +294,20 @@ def run_tesseract_cli(image: Path, out_base: Path, lang: str, psm: int, *configs
     return out_base
 
 
-TSV_COLUMNS = (
-    "level page_num block_num par_num line_num word_num left top width height conf text".split()
-)
+TSV_COLUMNS = [
+    "level",
+    "page_num",
+    "block_num",
+    "par_num",
+    "line_num",
+    "word_num",
+    "left",
+    "top",
+    "width",
+    "height",
+    "conf",
+    "text",
+]
 
 
 def parse_tsv(tsv: str) -> list[dict[str, Any]]:

@@ -32,8 +32,9 @@ class PageReading:
 
 def load_image(path: Path) -> np.ndarray:
     try:
-        with Image.open(path) as im:
-            im.load()
+        with Image.open(path) as opened:
+            opened.load()
+            im: Image.Image = opened
             if im.mode not in ("L", "RGB"):
                 im = im.convert("RGB") if "A" in im.mode or im.mode == "P" else im.convert("L")
             return np.asarray(im)
@@ -46,7 +47,9 @@ def load_image(path: Path) -> np.ndarray:
 
 def _mapped(page: PageText, pre: Preprocessed, width: int, height: int) -> PageText:
     lines = [
-        Line([Word(w.text, _clip(pre.to_original(w.bbox), width, height), w.conf) for w in ln.words])
+        Line(
+            [Word(w.text, _clip(pre.to_original(w.bbox), width, height), w.conf) for w in ln.words]
+        )
         for ln in page.lines
     ]
     return PageText(

@@ -170,8 +170,12 @@ def leader_mask(grey: np.ndarray) -> np.ndarray:
 def rules_mask(grey: np.ndarray, *, min_len: int = 200) -> np.ndarray:
     """Pixels of long horizontal and vertical ruling lines."""
     mask = ink_mask(grey)
-    horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
-    vert = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+    horiz = cv2.morphologyEx(
+        mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1))
+    )
+    vert = cv2.morphologyEx(
+        mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len))
+    )
     lines = cv2.bitwise_or(horiz, vert)
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
@@ -192,7 +196,7 @@ def enclosed_dots_mask(grey: np.ndarray, *, max_dot: int = 16, max_hole: int = 9
             continue  # not inside a hole of another blob
         if h[h[hole][3]][3] >= 0:
             continue  # deeper nesting (text inside a ruled box inside …): leave it
-        x, y, w, hh = cv2.boundingRect(c)
+        _x, _y, w, hh = cv2.boundingRect(c)
         _, _, hw, hh2 = cv2.boundingRect(contours[hole])
         if w <= max_dot and hh <= max_dot and hw <= max_hole and hh2 <= max_hole:
             cv2.drawContours(out, contours, i, 255, thickness=cv2.FILLED)

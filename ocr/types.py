@@ -69,10 +69,11 @@ class PageText:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PageText:
-        lines = [
-            Line([Word(w["text"], tuple(w["bbox"]), float(w["conf"])) for w in ln["words"]])  # type: ignore[arg-type]
-            for ln in d["lines"]
-        ]
+        def word(w: dict[str, Any]) -> Word:
+            x0, y0, x1, y1 = (int(v) for v in w["bbox"])
+            return Word(str(w["text"]), (x0, y0, x1, y1), float(w["conf"]))
+
+        lines = [Line([word(w) for w in ln["words"]]) for ln in d["lines"]]
         return cls(
             width=int(d["width"]),
             height=int(d["height"]),

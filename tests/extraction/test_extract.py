@@ -25,7 +25,9 @@ CTX = BookContext(RegisterType.BIRTH, "01/2018", "UBND phường Ngọc Lâm", 2
 LOW = Thresholds(default=0.5)
 
 
-def page(lines: list[str], *, conf: float = 0.97, gap_after: dict[str, int] | None = None) -> PageText:
+def page(
+    lines: list[str], *, conf: float = 0.97, gap_after: dict[str, int] | None = None
+) -> PageText:
     """Words laid out left to right, one printed line per string, 60 px apart."""
     out = []
     for i, text in enumerate(lines):
@@ -42,7 +44,8 @@ def page(lines: list[str], *, conf: float = 0.97, gap_after: dict[str, int] | No
 ENTRY = [
     "Số: 125 Ngày, tháng, năm đăng ký: 20/03/2018",
     "Họ, chữ đệm, tên: NGUYỄN THỊ MINH ANH",
-    "Ngày, tháng, năm sinh: 15/03/2018 Ghi bằng chữ: Ngày mười lăm tháng ba năm hai nghìn không trăm mười tám",
+    "Ngày, tháng, năm sinh: 15/03/2018 "
+    "Ghi bằng chữ: Ngày mười lăm tháng ba năm hai nghìn không trăm mười tám",
     "Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam",
     "Nơi sinh: Bệnh viện Phụ sản Hà Nội, quận Đống Đa,",
     "thành phố Hà Nội",
@@ -56,7 +59,8 @@ ENTRY = [
     "Nơi cư trú: -",
     "Họ, chữ đệm, tên người đi khai sinh: Trần Thị Lan",
     "Quan hệ với người được khai sinh: mẹ đẻ",
-    "Giấy tờ tùy thân: CCCD số 001190012345, cấp ngày 12/05/2021, nơi cấp: Cục Cảnh sát QLHC về TTXH",
+    "Giấy tờ tùy thân: CCCD số 001190012345, cấp ngày 12/05/2021, "
+    "nơi cấp: Cục Cảnh sát QLHC về TTXH",
     "Họ tên người ký Giấy khai sinh: Vũ Văn Khang Chức vụ: Chủ tịch",
     "Người thực hiện: Lê Thu Hà",
     "Loại việc đăng ký: Đúng hạn",
@@ -75,7 +79,11 @@ def test_a_whole_entry_comes_out_field_by_field() -> None:
     assert v["registration_date"] == "2018-03-20"
     assert v["child.full_name"] == "NGUYỄN THỊ MINH ANH"
     assert v["child.date_of_birth"] == v["child.date_of_birth_words"] == "2018-03-15"
-    assert (v["child.sex"], v["child.ethnicity"], v["child.nationality"]) == ("Nữ", "Kinh", "Việt Nam")
+    assert (v["child.sex"], v["child.ethnicity"], v["child.nationality"]) == (
+        "Nữ",
+        "Kinh",
+        "Việt Nam",
+    )
     # A wrapped value continues on the next line.
     assert v["child.place_of_birth"] == "Bệnh viện Phụ sản Hà Nội, quận Đống Đa, thành phố Hà Nội"
     # Repeated labels belong to the section they are printed in.
@@ -97,7 +105,7 @@ def test_a_whole_entry_comes_out_field_by_field() -> None:
 
 
 def test_two_entries_on_a_page_and_a_misread_entry_number() -> None:
-    second = ["S0 126 " + ENTRY[0].split(" ", 2)[2]] + ENTRY[1:]
+    second = ["S0 126 " + ENTRY[0].split(" ", 2)[2], *ENTRY[1:]]
     recs = extract_page(page(ENTRY + second), 1, CTX, thresholds=LOW)
     assert len(recs) == 2
     assert recs[0].entry_no == "125"
@@ -115,7 +123,10 @@ def test_ocr_damaged_labels_are_still_found() -> None:
 def test_a_fuzzy_label_never_swallows_the_value_before_it() -> None:
     line = visual_lines(page(["Dân tộc: Tày Quốc tịch: Việt Nam"]))[0]
     hits = find_labels(line, 0)
-    assert [(h.label_id, h.start, h.end) for h in hits] == [("@ethnicity", 0, 2), ("@nationality", 3, 5)]
+    assert [(h.label_id, h.start, h.end) for h in hits] == [
+        ("@ethnicity", 0, 2),
+        ("@nationality", 3, 5),
+    ]
 
 
 def test_digits_and_words_that_disagree_go_to_review() -> None:

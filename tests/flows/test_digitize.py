@@ -79,9 +79,7 @@ def test_kept_ocr_is_reused(sample_book: Path, tmp_path: Path) -> None:
     assert first.ok and not first.cached and again.cached and again.ocr_path == first.ocr_path
 
 
-def test_a_failed_page_is_marked_and_the_rest_completes(
-    sample_book: Path, tmp_path: Path
-) -> None:
+def test_a_failed_page_is_marked_and_the_rest_completes(sample_book: Path, tmp_path: Path) -> None:
     import shutil
 
     from PIL import Image
@@ -102,7 +100,9 @@ def test_a_failed_page_is_marked_and_the_rest_completes(
     book = ingest_book(folder, tmp_path / "data")
     book_id, todo = steps.register_book(engine, req, book)
     for n in todo:
-        outcome = steps.read_stored_page(book.pages[n - 1], tmp_path / "data", steps.shared_engine())
+        outcome = steps.read_stored_page(
+            book.pages[n - 1], tmp_path / "data", steps.shared_engine()
+        )
         steps.load_page(engine, book_id, req, outcome, None)
     with repo.session_factory(engine)() as s:
         pages = {p.page_no: p for p in s.scalars(select(Page).where(Page.book_id == book_id))}
@@ -127,9 +127,23 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def digitize_cmd(book: Path, source: Path, tmp_path: Path, db_url: str) -> list[str]:
     meta = json.loads((book / "meta.json").read_text(encoding="utf-8"))
-    return [CIVREG, "digitize", str(source), "--type", "birth", "--book-no", meta["book_no"],
-            "--authority", meta["registration_authority"], "--data-dir", str(tmp_path / "data"),
-            "--db", db_url, "--workers", "1"]
+    return [
+        CIVREG,
+        "digitize",
+        str(source),
+        "--type",
+        "birth",
+        "--book-no",
+        meta["book_no"],
+        "--authority",
+        meta["registration_authority"],
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--db",
+        db_url,
+        "--workers",
+        "1",
+    ]
 
 
 @pytest.mark.timeout(420)
@@ -140,8 +154,9 @@ def test_killed_mid_book_then_rerun_finishes_without_duplicates(
     db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     cmd = digitize_cmd(sample_pages, sample_pages / "pages", tmp_path, db_url)
     env = _env(tmp_path)
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline:

@@ -24,7 +24,9 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 MONO = "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf"
 
 
-def text_page(lines: list[str], *, font: str = FONT, size: int = 44, leaders: bool = False) -> np.ndarray:
+def text_page(
+    lines: list[str], *, font: str = FONT, size: int = 44, leaders: bool = False
+) -> np.ndarray:
     img = Image.new("L", (2000, 120 + 90 * len(lines)), 255)
     d = ImageDraw.Draw(img)
     f = ImageFont.truetype(font, size)
