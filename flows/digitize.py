@@ -87,15 +87,19 @@ def digitize_book(
     for listener in _progress:
         listener.start(len(book.pages), len(book.pages) - len(todo))
     futures = [ocr_page_task.submit(pages[n], Path(data_dir), lang) for n in todo]
+    failed: dict[int, str] = {}
     for fut in as_completed(futures):
         outcome = fut.result()
         outcome.records = load_page_task(db_url, book_id, req, outcome, year)
         if not outcome.ok:
+            failed[outcome.page_no] = outcome.error or "failed"
             log.warning("%s", outcome.error)
         for listener in _progress:
             listener.page(outcome)
     with repo.session_factory(engine).begin() as s:
         summary = repo.finish_book(s, book_id)
+    if failed:
+        summary["failed_pages"] = {str(k): v for k, v in sorted(failed.items())}
     create_markdown_artifact(
         markdown=summary_markdown(summary), key=f"book-{_slug(book_no)}", description="Book summary"
     )

@@ -90,6 +90,15 @@ def read_stored_page(
         except PageError as exc:
             return PageOutcome(page.page_no, ok=False, error=f"page {page.page_no}: {exc}")
         text, warnings = reading.text, reading.warnings
+        if "blank" in warnings:
+            # Not kept: a re-scan of the page has another fingerprint anyway.
+            return PageOutcome(
+                page.page_no,
+                ok=False,
+                warnings=warnings,
+                error=f"page {page.page_no} is blank — check the scan "
+                "(an unused page of the book can be left as it is)",
+            )
     text.save(out)
     return PageOutcome(
         page.page_no,

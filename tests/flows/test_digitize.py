@@ -80,19 +80,16 @@ def test_kept_ocr_is_reused(sample_book: Path, tmp_path: Path) -> None:
 
 
 def test_a_failed_page_is_marked_and_the_rest_completes(sample_book: Path, tmp_path: Path) -> None:
-    import shutil
-
     from PIL import Image
+    from pypdfium2 import PdfDocument
 
     folder = tmp_path / "pages"
     folder.mkdir()
-    from pypdfium2 import PdfDocument
-
     pdf = PdfDocument(sample_book / "book.pdf")
     for i in range(len(pdf)):
         pdf[i].render(scale=300 / 72).to_pil().convert("L").save(folder / f"page-{i + 1}.png")
-    (folder / "page-9.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"broken" * 10)
-    shutil.copy(folder / "page-1.png", tmp_path / "unused.png")
+    (folder / "page-8.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"broken" * 10)  # truncated
+    Image.new("L", (2480, 3508), 236).save(folder / "page-9.png")  # a blank page
     db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     req = request(sample_book, folder)
     engine = repo.make_engine(db_url)
@@ -100,16 +97,18 @@ def test_a_failed_page_is_marked_and_the_rest_completes(sample_book: Path, tmp_p
     book = ingest_book(folder, tmp_path / "data")
     book_id, todo = steps.register_book(engine, req, book)
     for n in todo:
-        outcome = steps.read_stored_page(
-            book.pages[n - 1], tmp_path / "data", steps.shared_engine()
-        )
+        page = book.pages[n - 1]
+        outcome = steps.read_stored_page(page, tmp_path / "data", steps.shared_engine())
         steps.load_page(engine, book_id, req, outcome, None)
     with repo.session_factory(engine)() as s:
         pages = {p.page_no: p for p in s.scalars(select(Page).where(Page.book_id == book_id))}
-    failed = [p for p in pages.values() if p.status == PageStatus.FAILED]
-    assert len(failed) == 1 and "page-9.png" in (failed[0].error or "")
-    assert all(p.status == PageStatus.EXTRACTED for p in pages.values() if p not in failed)
-    assert Image.open(tmp_path / "unused.png").size[0] > 0
+    failed = {n: p.error or "" for n, p in pages.items() if p.status == PageStatus.FAILED}
+    assert sorted(failed) == [len(pdf) + 1, len(pdf) + 2]
+    assert "page-8.png" in failed[len(pdf) + 1]
+    assert "blank" in failed[len(pdf) + 2]
+    ok = [p for n, p in pages.items() if n not in failed]
+    assert ok and all(p.status == PageStatus.EXTRACTED for p in ok)
+    assert counts(db_url)["records"] == len(read_jsonl(sample_book / "truth.jsonl"))
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
