@@ -264,7 +264,8 @@ def fix_name_digits(text: str) -> tuple[str, bool]:
 SOFT_REASON_SUFFIXES = ("_accent_fixed", "_fuzzy_match", "_corrected", "_ocr_fixed")
 
 
-SOFT_REASONS = frozenset({"name_syllable_unusual"})
+# ``low_confidence`` names why an unflagged field was not accepted: under its type's threshold.
+SOFT_REASONS = frozenset({"name_syllable_unusual", "low_confidence"})
 
 
 def is_soft_reason(reason: str) -> bool:
@@ -285,8 +286,11 @@ def score_and_decide(fields: dict[str, FieldValue], thresholds: Thresholds) -> N
         spec = SPEC_BY_KEY.get(key)
         ftype = spec.type.value if spec else "text"
         limit = thresholds.for_key(key, ftype)
-        ok = not has_hard_reason(f) and f.confidence >= limit
+        hard = has_hard_reason(f)
+        ok = not hard and f.confidence >= limit
         f.status = FieldStatus.ACCEPTED if ok else FieldStatus.NEEDS_REVIEW
+        if not ok and not hard and "low_confidence" not in f.reasons:
+            f.reasons.append("low_confidence")
 
 
 def extract_page(
@@ -304,9 +308,6 @@ def extract_page(
         entry_no = fields.pop("entry_no", None)
         cross_check(fields, book_year=ctx.year)
         score_and_decide(fields, th)
-        if page.source == "text_layer":
-            for f in fields.values():
-                f.reasons = [r for r in f.reasons if r != "low_confidence"]
         records.append(
             RecordResult(
                 register_type=ctx.register_type,
