@@ -97,36 +97,39 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _pair(
+def pair_records(
     truth: list[dict[str, Any]], pred: list[dict[str, Any]]
 ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
-    by_no: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    """Each truth record with its extracted twin (or None): by entry number on the same page,
+    then by order among the unpaired records of the page (an entry number can be misread into
+    another entry's number, so a number alone is not trusted)."""
+
+    def page_of(r: dict[str, Any]) -> int:
+        return int(r["pages"][0]) if r.get("pages") else -1
+
+    by_key: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     for p in pred:
-        by_no[str(p.get("entry_no"))].append(p)
+        by_key[(str(p.get("entry_no")), page_of(p))].append(p)
     used: set[int] = set()
-    pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
-    pending = []
-    for t in truth:
-        cands = [p for p in by_no.get(str(t.get("entry_no")), []) if id(p) not in used]
+    paired: dict[int, dict[str, Any]] = {}
+    for i, t in enumerate(truth):
+        cands = [
+            p for p in by_key.get((str(t.get("entry_no")), page_of(t)), []) if id(p) not in used
+        ]
         if cands:
             used.add(id(cands[0]))
-            pairs.append((t, cands[0]))
-        else:
-            pending.append(t)
-    # Fall back to page and order on the page for entries whose number was misread.
+            paired[i] = cands[0]
     by_page: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for p in pred:
-        if id(p) not in used and p.get("pages"):
-            by_page[int(p["pages"][0])].append(p)
-    for t in pending:
-        page = int(t["pages"][0]) if t.get("pages") else -1
-        cands = by_page.get(page, [])
-        if cands:
-            p = cands.pop(0)
-            used.add(id(p))
-            pairs.append((t, p))
-        else:
-            pairs.append((t, None))
+        if id(p) not in used:
+            by_page[page_of(p)].append(p)
+    pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    for i, t in enumerate(truth):
+        if i in paired:
+            pairs.append((t, paired[i]))
+            continue
+        rest = by_page.get(page_of(t), [])
+        pairs.append((t, rest.pop(0) if rest else None))
     return pairs
 
 
@@ -136,7 +139,7 @@ def evaluate(
     truth_l = list(truth)
     pred_l = list(predicted)
     rep = EvalReport(records_truth=len(truth_l), records_found=len(pred_l))
-    for t, p in _pair(truth_l, pred_l):
+    for t, p in pair_records(truth_l, pred_l):
         if p is None:
             rep.records_unmatched += 1
         all_accepted = p is not None

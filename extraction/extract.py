@@ -14,7 +14,7 @@ from extraction.calibration import Thresholds, load_thresholds
 from extraction.checks import cross_check
 from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
 from extraction.layout import Segment, segments, visual_lines
-from extraction.name_lexicon import unusual_syllables
+from extraction.name_lexicon import snap_surname, unusual_syllables
 from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.syllables import is_valid_syllable
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
@@ -179,6 +179,10 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
         if spec.type == FieldType.NAME:
             text, fixed = fix_name_digits(text)
             fixes += ["name_ocr_fixed"] if fixed else []
+            snapped_surname = snap_surname(text)
+            if snapped_surname is not None:
+                text = snapped_surname
+                fixes.append("name_surname_corrected")
             if unusual_syllables(text):
                 fixes.append("name_syllable_unusual")
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
@@ -188,6 +192,8 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
         value, score = n.value, n.score
         if "name_syllable_unusual" in fixes:
             score *= UNUSUAL_NAME_PENALTY
+        if "name_surname_corrected" in fixes:
+            score *= SURNAME_FIXED_PENALTY
         if key in PHRASE_KEYS and value:
             snapped = snap_phrase(value, PHRASE_KEYS[key])
             if snapped.changed:
@@ -232,6 +238,7 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
 
 # A name syllable that is an accent variant of a usual one: most often a misread diacritic.
 UNUSUAL_NAME_PENALTY = 0.7
+SURNAME_FIXED_PENALTY = 0.85
 
 TRAILING_DROPPED_PENALTY = 0.9
 

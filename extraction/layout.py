@@ -40,6 +40,7 @@ class LabelHit:
     end: int  # one past the label's last word
     score: float  # 0..1
     colon: bool
+    aligned: bool  # as many words as the label variant it matched
     # Characters of the first value word that belong to the label (label and value glued).
     value_offset: int = 0
 
@@ -165,7 +166,10 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
     cands: list[LabelHit] = []
     for j in range(len(words)):
         colon, tail = _colon_at(words, j)
+        # At the start of a line a label's colon is often read as a full stop ("Nơi cư trú.").
+        stop = not colon and words[j].text.endswith(".") and len(words[j].text) > 2
         for i in range(max(0, j - MAX_LABEL_WORDS + 1), j + 1):
+            colon_here = colon or (stop and i == 0)
             span_words = [w.text for w in words[i : j + 1]]
             if tail:
                 last = span_words[-1]
@@ -178,7 +182,7 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
                 if abs(v_words - n_words) > 1:
                     continue
                 need = _min_score(variant)
-                if not colon:
+                if not colon_here:
                     # A label whose colon was lost is believed only at the start of a line:
                     # label words inside a value ("Người đi khai sinh …" in a note) are not.
                     if i != 0 or v_words < 2 or label_id == "entry_no":
@@ -188,12 +192,22 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
                 if score >= need:
                     offset = tail
                     cands.append(
-                        LabelHit(label_id, line_no, i, j + 1, score / 100.0, colon, offset)
+                        LabelHit(
+                            label_id,
+                            line_no,
+                            i,
+                            j + 1,
+                            score / 100.0,
+                            colon_here,
+                            n_words == v_words,
+                            offset,
+                        )
                     )
-    # Prefer colon-ended, then better scores (a fuzzy span that swallowed a value word loses to
-    # the exact label), then longer labels (``Năm sinh`` inside ``Ngày, tháng, năm sinh``); take
-    # greedily without overlap.
-    cands.sort(key=lambda h: (h.colon, round(h.score, 2), h.end - h.start), reverse=True)
+    # Prefer colon-ended; then spans with as many words as their label (a fuzzy span that
+    # swallowed a value word, "Tày Quốc tịch:", loses to "Quốc tịch:"); then longer labels
+    # ("Ngấy, tháng, năm sinh" over the "năm sinh" inside it, "… tên người chà" over "… tên");
+    # then better scores. Taken greedily without overlap.
+    cands.sort(key=lambda h: (h.colon, h.aligned, h.end - h.start, round(h.score, 2)), reverse=True)
     taken: list[LabelHit] = []
     used: set[int] = set()
     for h in cands:

@@ -67,3 +67,36 @@ def unusual_syllables(name: str) -> list[str]:
         if fold_accents(w) in _by_folded():
             out.append(word)
     return out
+
+
+# Surnames by frequency (names.md), most common first: a misread surname snaps to the most
+# common surname with the same letters (``Nguyên`` → ``Nguyễn``, ``Trân`` → ``Trần``).
+COMMON_SURNAMES = (
+    "Nguyễn Lê Trần Vũ Võ Phạm Hoàng Huỳnh Phan Trương Bùi Đỗ Đặng Ngô Hồ Dương Lý Đào Đinh "
+    "Đoàn Lương Trịnh Mai Lâm Hà Tô Tạ Lưu Cao Chu Vương Kiều Quách Thái Mạc Tăng Triệu Đàm "
+    "Khúc Lục Nông Hứa Lại Phùng Tống Từ Vi Bế Cầm Lò Lường Quàng Sầm"
+).split()
+
+
+@cache
+def _surname_by_folded() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for s in COMMON_SURNAMES:
+        out.setdefault(fold_accents(s).casefold(), s)  # the most common of a letter group wins
+    return out
+
+
+def snap_surname(name: str) -> str | None:
+    """The name with its first syllable snapped to a common surname of the same letters, when the
+    syllable as read is not a surname itself; None when nothing changes."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    first = words[0]
+    if first.casefold() in {s.casefold() for s in COMMON_SURNAMES}:
+        return None
+    target = _surname_by_folded().get(fold_accents(first).casefold())
+    if target is None:
+        return None
+    words[0] = target.upper() if first.isupper() else target
+    return " ".join(words)

@@ -29,7 +29,7 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from extraction.text import fold_accents, nfc, normalise_tone_marks, place_tone
+from extraction.text import clean_text, fold_accents, nfc, normalise_tone_marks, place_tone
 from ocr.types import PageText
 
 
@@ -157,6 +157,11 @@ def _nfd(s: str) -> str:
 
 def _key(s: str) -> str:
     return normalise_tone_marks(nfc(s).lower(), "first")
+
+
+def lexicon_key(s: str) -> str:
+    """The key a ``Lexicon`` matches on: lower case, NFC, tone marks placed one way."""
+    return _key(clean_text(s))
 
 
 @dataclass(frozen=True, eq=False)

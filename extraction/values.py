@@ -42,8 +42,14 @@ from rapidfuzz.distance import Levenshtein
 from extraction.dates import read_date_digits, read_date_words, read_number_words
 from extraction.forms import FieldType
 from extraction.identity import IdCheck, clean_digits, read_id_doc_no, read_personal_id
-from extraction.syllables import OCR_CONFUSIONS, Lexicon, correct_phrase, is_valid_syllable
-from extraction.text import clean_text, fold_accents, is_blank, match_key, nfc
+from extraction.syllables import (
+    OCR_CONFUSIONS,
+    Lexicon,
+    correct_phrase,
+    is_valid_syllable,
+    lexicon_key,
+)
+from extraction.text import clean_text, fold_accents, is_blank, nfc
 from extraction.vocab import (
     ADMIN_KINDS,
     AdminLevel,
@@ -381,6 +387,28 @@ def _match_case_word(template: str, word: str) -> str:
     return word
 
 
+def _accent_only(head: str) -> bool:
+    """``Quân``/``Huyên``/``Phuờng``: the letters of a prefix with its accents misread, and not
+    another place word of those letters (``Quán``, ``Quang`` stay)."""
+    folded = fold_accents(head).lower()
+    kind = _FOLDED_KINDS.get(folded)
+    if kind is None:
+        return False
+    return head.lower() in _PREFIX_MISREADS.get(kind, ())
+
+
+# Accent misreadings of prefixes seen in OCR output; other same-letter words are real words.
+_PREFIX_MISREADS: dict[str, tuple[str, ...]] = {
+    "quận": ("quân", "quan", "quấn", "quạn"),
+    "huyện": ("huyên", "huyen", "huyền", "huyến"),
+    "phường": ("phuờng", "phương", "phuong", "phưòng"),
+    "thành phố": ("thanh pho", "thành pho", "thanh phố"),
+    "tỉnh": ("tinh", "tĩnh", "tính"),
+    "xã": ("xa", "xá", "xả"),
+    "thị trấn": ("thi tran", "thị tran"),
+}
+
+
 def _split_prefix(component: str) -> tuple[str, str | None, str, bool]:
     """(prefix as it should be written, its kind, the name, whether the prefix was fixed)."""
     m = _ABBR_RE.match(component)
@@ -393,9 +421,14 @@ def _split_prefix(component: str) -> tuple[str, str | None, str, bool]:
             continue
         head = " ".join(words[:n])
         folded = fold_accents(head).lower()
-        kind = _FOLDED_KINDS.get(folded)
+        # A real word is never "corrected" into a prefix: "Quảng Bình" is not "Quận Bình",
+        # "Quán Thánh" is not "Quận Thánh". Only OCR garbage ("Quân", "Huyên" are fine too:
+        # they differ from the prefix by accents alone) is fixed.
+        exact = head.lower() in _FOLDED_KINDS.values()
+        damaged = not all(is_valid_syllable(w) for w in head.split())
+        kind = _FOLDED_KINDS.get(folded) if (exact or damaged or _accent_only(head)) else None
         fuzzy = False
-        if kind is None and len(folded) >= 5:
+        if kind is None and damaged and len(folded) >= 5:
             near = [k for f, k in _FOLDED_KINDS.items() if Levenshtein.distance(folded, f) <= 1]
             kind = near[0] if len(near) == 1 else None
             fuzzy = kind is not None
@@ -469,7 +502,8 @@ def _snap_name(name: str, kind: str | None) -> tuple[str, float] | None:
         return None
     levels = _levels_for(kind)
     lex = _place_lexicon(levels)
-    key = " ".join(match_key(name).split())
+    # The lexicon's own key (no i/y unification: "Kỵ" and "Ky" must stay apart here).
+    key = " ".join(lexicon_key(name).split())
     if key in lex.index:
         return None  # already a gazetteer name (up to case and tone placement)
     upper = name.isupper()

@@ -266,3 +266,14 @@ def test_parse_id_doc_missing_and_bad_parts() -> None:
     assert doc.doc_type == "ho_chieu" and "id_doc_no_missing" in doc.reasons
     doc = parse_id_doc("CMND số 012345678, cấp ngày 45/13/2010")
     assert doc.issue_date is None and "id_doc_issue_date_unparseable" in doc.reasons
+
+
+@pytest.mark.parametrize("place", ["Quảng Bình", "Tuyên Quang", "Quán Thánh", "phố Quán Thánh"])
+def test_real_place_words_are_never_turned_into_prefixes(place: str) -> None:
+    assert correct_place(place).value == place
+
+
+def test_a_lost_dot_below_is_snapped_back_with_y_kept() -> None:
+    n = correct_place("Thôn Nam, X. Kiêu Ky, H. Gia Lâm, TP. Hà Nội")
+    assert n.value == "Thôn Nam, X. Kiêu Kỵ, H. Gia Lâm, TP. Hà Nội"
+    assert "place_component_corrected" in n.reasons
