@@ -17,15 +17,31 @@ THRESHOLDS_FILE = Path(__file__).parent / "data" / "thresholds.json"
 DEFAULT_THRESHOLD = 0.90
 
 
+# A page's condition, from its mean word confidence (measured: clean and scan pages 0.99 and
+# above, pages with bleed-through, fading and stamps 0.95–0.988). OCR is wrong more often on a
+# degraded page at the same word confidence, so each condition has its own thresholds.
+GOOD_PAGE_CONF = 0.989
+CONDITIONS = ("good", "degraded")
+
+
+def page_condition(mean_word_conf: float) -> str:
+    return "good" if mean_word_conf >= GOOD_PAGE_CONF else "degraded"
+
+
 @dataclass(frozen=True)
 class Thresholds:
     by_type: dict[str, float] = field(default_factory=dict)
     by_key: dict[str, float] = field(default_factory=dict)
     default: float = DEFAULT_THRESHOLD
+    by_condition: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def for_key(self, key: str, field_type: str) -> float:
+    def for_key(self, key: str, field_type: str, condition: str | None = None) -> float:
         if key in self.by_key:
             return self.by_key[key]
+        if condition is not None and condition in self.by_condition:
+            per = self.by_condition[condition]
+            if field_type in per:
+                return per[field_type]
         return self.by_type.get(field_type, self.default)
 
 
@@ -38,4 +54,7 @@ def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
         by_type={k: float(v) for k, v in d.get("by_type", {}).items()},
         by_key={k: float(v) for k, v in d.get("by_key", {}).items()},
         default=float(d.get("default", DEFAULT_THRESHOLD)),
+        by_condition={
+            c: {k: float(v) for k, v in per.items()} for c, per in d.get("by_condition", {}).items()
+        },
     )

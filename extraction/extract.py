@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from extraction import values
-from extraction.calibration import Thresholds, load_thresholds
+from extraction.calibration import Thresholds, load_thresholds, page_condition
 from extraction.checks import cross_check
 from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
 from extraction.layout import Segment, segments, visual_lines
-from extraction.name_lexicon import snap_surname, unusual_syllables
+from extraction.name_lexicon import snap_surname, snap_unusual, unusual_syllables
 from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.syllables import is_valid_syllable
+from extraction.text import repair_case
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
+from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
 
 EXTRACTOR_VERSION = "birth-form-1"
@@ -176,6 +178,9 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             continue
         text = raw.raw
         fixes: list[str] = []
+        if spec.type in CASE_REPAIRED:
+            text, recased = repair_case(text)
+            fixes += ["case_corrected"] if recased else []
         if spec.type == FieldType.NAME:
             text, fixed = fix_name_digits(text)
             fixes += ["name_ocr_fixed"] if fixed else []
@@ -183,6 +188,10 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             if snapped_surname is not None:
                 text = snapped_surname
                 fixes.append("name_surname_corrected")
+            snapped_syllables = snap_unusual(text)
+            if snapped_syllables is not None:
+                text = snapped_syllables
+                fixes.append("name_syllable_corrected")
             if unusual_syllables(text):
                 fixes.append("name_syllable_unusual")
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
@@ -194,6 +203,10 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             score *= UNUSUAL_NAME_PENALTY
         if "name_surname_corrected" in fixes:
             score *= SURNAME_FIXED_PENALTY
+        if "name_syllable_corrected" in fixes:
+            score *= UNUSUAL_NAME_PENALTY
+        if "case_corrected" in fixes:
+            score *= CASE_FIXED_PENALTY
         if key in PHRASE_KEYS and value:
             snapped = snap_phrase(value, PHRASE_KEYS[key])
             if snapped.changed:
@@ -239,6 +252,8 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
 # A name syllable that is an accent variant of a usual one: most often a misread diacritic.
 UNUSUAL_NAME_PENALTY = 0.7
 SURNAME_FIXED_PENALTY = 0.85
+CASE_FIXED_PENALTY = 0.9
+CASE_REPAIRED = (FieldType.NAME, FieldType.PLACE, FieldType.TEXT)
 
 TRAILING_DROPPED_PENALTY = 0.9
 
@@ -287,12 +302,15 @@ def has_hard_reason(f: FieldValue) -> bool:
     return any(not is_soft_reason(r) for r in f.reasons)
 
 
-def score_and_decide(fields: dict[str, FieldValue], thresholds: Thresholds) -> None:
-    """Set each field's status: accepted only when confident enough for its type and unflagged."""
+def score_and_decide(
+    fields: dict[str, FieldValue], thresholds: Thresholds, condition: str | None = None
+) -> None:
+    """Set each field's status: accepted only when confident enough for its type (on a page of
+    this condition) and unflagged."""
     for key, f in fields.items():
         spec = SPEC_BY_KEY.get(key)
         ftype = spec.type.value if spec else "text"
-        limit = thresholds.for_key(key, ftype)
+        limit = thresholds.for_key(key, ftype, condition)
         hard = has_hard_reason(f)
         ok = not hard and f.confidence >= limit
         f.status = FieldStatus.ACCEPTED if ok else FieldStatus.NEEDS_REVIEW
@@ -309,12 +327,13 @@ def extract_page(
 ) -> list[RecordResult]:
     th = thresholds or load_thresholds()
     entries = group_entries(segments(visual_lines(page)), page_no)
+    condition = page_condition(mean_conf(page))
     records = []
     for entry in entries:
         fields = normalise_entry(entry)
         entry_no = fields.pop("entry_no", None)
         cross_check(fields, book_year=ctx.year)
-        score_and_decide(fields, th)
+        score_and_decide(fields, th, condition)
         records.append(
             RecordResult(
                 register_type=ctx.register_type,

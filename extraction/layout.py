@@ -220,9 +220,18 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
     return taken
 
 
+# Words with a colon that are part of a value, not labels of the form: the id paper's line
+# "… số 0123, cấp ngày 01/02/2016, nơi cấp: Công an …" may wrap before "cấp:".
+IN_VALUE_LABELS = frozenset({"cấp", "nơi cấp", "ngày cấp", "tại", "số"})
+
+
 def _looks_like_label_line(line: VLine) -> bool:
     """A line whose first words end in a colon holds a (damaged) label, not a value."""
-    return any(_colon_at(line.words, j)[0] for j in range(min(6, len(line.words))))
+    for j in range(min(6, len(line.words))):
+        if _colon_at(line.words, j)[0]:
+            head = norm_label_text(" ".join(w.text for w in line.words[: j + 1]))
+            return head not in IN_VALUE_LABELS
+    return False
 
 
 def segments(lines: list[VLine]) -> list[Segment]:

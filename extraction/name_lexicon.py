@@ -71,11 +71,61 @@ def unusual_syllables(name: str) -> list[str]:
 
 # Surnames by frequency (names.md), most common first: a misread surname snaps to the most
 # common surname with the same letters (``Nguyên`` → ``Nguyễn``, ``Trân`` → ``Trần``).
-COMMON_SURNAMES = (
-    "Nguyễn Lê Trần Vũ Võ Phạm Hoàng Huỳnh Phan Trương Bùi Đỗ Đặng Ngô Hồ Dương Lý Đào Đinh "
-    "Đoàn Lương Trịnh Mai Lâm Hà Tô Tạ Lưu Cao Chu Vương Kiều Quách Thái Mạc Tăng Triệu Đàm "
-    "Khúc Lục Nông Hứa Lại Phùng Tống Từ Vi Bế Cầm Lò Lường Quàng Sầm"
-).split()
+COMMON_SURNAMES = [
+    "Nguyễn",
+    "Lê",
+    "Trần",
+    "Vũ",
+    "Võ",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Trương",
+    "Bùi",
+    "Đỗ",
+    "Đặng",
+    "Ngô",
+    "Hồ",
+    "Dương",
+    "Lý",
+    "Đào",
+    "Đinh",
+    "Đoàn",
+    "Lương",
+    "Trịnh",
+    "Mai",
+    "Lâm",
+    "Hà",
+    "Tô",
+    "Tạ",
+    "Lưu",
+    "Cao",
+    "Chu",
+    "Vương",
+    "Kiều",
+    "Quách",
+    "Thái",
+    "Mạc",
+    "Tăng",
+    "Triệu",
+    "Đàm",
+    "Khúc",
+    "Lục",
+    "Nông",
+    "Hứa",
+    "Lại",
+    "Phùng",
+    "Tống",
+    "Từ",
+    "Vi",
+    "Bế",
+    "Cầm",
+    "Lò",
+    "Lường",
+    "Quàng",
+    "Sầm",
+]
 
 
 @cache
@@ -100,3 +150,21 @@ def snap_surname(name: str) -> str | None:
         return None
     words[0] = target.upper() if first.isupper() else target
     return " ".join(words)
+
+
+def snap_unusual(name: str) -> str | None:
+    """The name with each unusual syllable replaced by the one name syllable of the same letters
+    (``Chỉ`` → ``Chi``, ``Nhĩ`` → ``Nhi``); None when nothing is unambiguous to change."""
+    words = name.split()
+    changed = False
+    for i, word in enumerate(words):
+        w = word.casefold()
+        if w in name_syllables():
+            continue
+        options = _by_folded().get(fold_accents(w), set())
+        if len(options) != 1:
+            continue
+        (target,) = options
+        words[i] = target.upper() if word.isupper() else target.capitalize()
+        changed = True
+    return " ".join(words) if changed else None

@@ -221,3 +221,36 @@ def fold_key(text: str) -> str:
 def title_case(text: str) -> str:
     """Vietnamese title case: first letter of each space-separated word upper, the rest lower."""
     return " ".join(w[:1].upper() + w[1:].lower() for w in text.split(" "))
+
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _has_tone(word: str) -> bool:
+    return any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", word))
+
+
+def repair_case(text: str) -> tuple[str, bool]:
+    """Undo OCR case slips in a value that is not written all in capitals.
+
+    A word mixing cases inside (``SóC``, ``BerLin``, ``TrÌ``) becomes title case; an all-capital
+    word that carries a tone mark (``SỐ``, ``VŨ``) does too, because abbreviations (``TP``,
+    ``UBND``, ``ĐKQL``) carry none. A value written in capitals is left as it is.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters or all(c.isupper() for c in letters):
+        return text, False
+    out = []
+    changed = False
+    for word in text.split(" "):
+        core = "".join(c for c in word if c.isalpha())
+        fixed = word
+        if len(core) >= 2:
+            inner_upper = any(c.isupper() for c in core[1:])
+            inner_lower = any(c.islower() for c in core[1:])
+            if inner_upper and (inner_lower or (core[0].isupper() and _has_tone(core))):
+                fixed = word[:1] + word[1:].lower() if word[:1].isalpha() else word.lower()
+                if fixed != word:
+                    changed = True
+        out.append(fixed)
+    return " ".join(out), changed

@@ -54,6 +54,7 @@ from extraction.vocab import (
     ADMIN_KINDS,
     AdminLevel,
     VocabMatch,
+    canonical_province,
     match_ethnicity,
     match_id_doc_type,
     match_nationality,
@@ -398,13 +399,13 @@ def _accent_only(head: str) -> bool:
 
 
 # Accent misreadings of prefixes seen in OCR output; other same-letter words are real words.
+# Real place words of the same letters ("Phương Tú", "Quan Hoa", "Xá …") are not listed.
 _PREFIX_MISREADS: dict[str, tuple[str, ...]] = {
-    "quận": ("quân", "quan", "quấn", "quạn"),
-    "huyện": ("huyên", "huyen", "huyền", "huyến"),
-    "phường": ("phuờng", "phương", "phuong", "phưòng"),
+    "quận": ("quân",),
+    "huyện": ("huyên", "huyen"),
+    "phường": ("phuờng", "phưòng", "phuong"),
     "thành phố": ("thanh pho", "thành pho", "thanh phố"),
-    "tỉnh": ("tinh", "tĩnh", "tính"),
-    "xã": ("xa", "xá", "xả"),
+    "tỉnh": ("tinh",),
     "thị trấn": ("thi tran", "thị tran"),
 }
 
@@ -549,6 +550,10 @@ def correct_place(raw: str) -> Normalised:
     out: list[str] = []
     reasons: list[str] = []
     score = 1.0
+    # The gazetteer's wards and districts are Hà Nội's: a place in another province is never
+    # snapped to them ("Tiên Thắng, Tiên Lãng, Hải Phòng" is not Hà Nội's "Tiến Thắng").
+    named = {canonical_province(_split_prefix(p)[2]) for p in parts[::2]} - {None}
+    local_ok = not named or named == {"Hà Nội"}
     for i, part in enumerate(parts):
         if i % 2 == 1:  # a separator
             out.append(", " if "," in part else part)
@@ -557,7 +562,8 @@ def correct_place(raw: str) -> Normalised:
         if prefix_fixed:
             reasons.append("place_prefix_corrected")
             score = min(score, 0.9)
-        snapped = _snap_name(name, kind)
+        is_province = canonical_province(name) is not None or kind in ("tỉnh", "thành phố")
+        snapped = _snap_name(name, kind) if (local_ok or is_province) else None
         if snapped is not None:
             reasons.append("place_component_corrected")
             score = min(score, snapped[1])
