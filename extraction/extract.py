@@ -6,6 +6,7 @@ thin wrappers around ``extract_page``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,10 +85,19 @@ def cut_at_gap(words: list[Word]) -> list[Word]:
     return words
 
 
+_LEADER_TAIL = re.compile(r"(?:_+|\.{2,}|…+)[._…]*$")
+
+
+def strip_leader_tail(w: Word) -> Word:
+    """A word glued to the leader after it ("LY_.", "VINH_......") loses the leader."""
+    text = _LEADER_TAIL.sub("", w.text)
+    return w if text == w.text or not text else Word(text, w.bbox, w.conf)
+
+
 def trim_junk(words: list[Word]) -> list[Word]:
     """Drop what follows a wide gap, then junk words at the end of a value (signatures and
     stamps sit at the line's end)."""
-    words = cut_at_gap(words)
+    words = [strip_leader_tail(w) for w in cut_at_gap(words)]
     end = len(words)
     while end and is_junk_word(words[end - 1]):
         end -= 1

@@ -111,11 +111,23 @@ def _casefold_index(kind: str) -> dict[str, str]:
     return {p.casefold(): p for p in _phrases(kind)}
 
 
+@cache
+def _folded_index(kind: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for p in _phrases(kind):
+        out.setdefault(fold_accents(p).casefold(), []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def snap_phrase(text: str, kind: str) -> Snapped:
     """The phrase of ``kind`` that ``text`` reads as, or ``text`` unchanged."""
     exact = _casefold_index(kind).get(text.casefold())
     if exact is not None:
         return Snapped(exact, exact != text, 1.0)
+    # Same letters, accents misread ("Mẹ đề" for "Mẹ đẻ"): one phrase only, or none.
+    same = _folded_index(kind).get(fold_accents(text).casefold(), ())
+    if len(same) == 1:
+        return Snapped(same[0], True, 0.95)
     choices = _phrases(kind)
     best = process.extract(text, choices, scorer=fuzz.ratio, limit=2)
     if not best:

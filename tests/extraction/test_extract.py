@@ -17,7 +17,7 @@ from extraction.extract import (
     trim_junk,
 )
 from extraction.layout import find_labels, segments, visual_lines
-from extraction.phrases import phrase_prefix, snap_phrase
+from extraction.phrases import Snapped, phrase_prefix, snap_phrase
 from extraction.types import FieldStatus, RegisterType
 from ocr.types import Line, PageText, Word
 
@@ -181,7 +181,9 @@ def test_zero_in_a_name_is_an_o(text: str, want: str) -> None:
 def test_phrases_snap_only_when_close() -> None:
     assert snap_phrase("cha đẻ", "relationship").value == "Cha đẻ"
     assert snap_phrase("Cục Quản tý xuất nhập cảnh", "issuer").value == "Cục Quản lý xuất nhập cảnh"
-    assert snap_phrase("Bạn thân", "relationship").value == "Bạn thân"  # not "Bản thân"
+    assert snap_phrase("Bạn học", "relationship").value == "Bạn học"  # other letters: kept
+    # Same letters as exactly one phrase: snapped, and marked as a correction.
+    assert snap_phrase("Mẹ đề", "relationship") == Snapped("Mẹ đẻ", True, 0.95)
     assert snap_phrase("Chủ tịch UBND xã", "title").changed is False
     assert phrase_prefix("Phó Chủ tịch IlÀ La", "title") == "Phó Chủ tịch"
     assert phrase_prefix("Mẹ đẻ", "relationship") is None  # a phrase itself, not "Mẹ" + junk
