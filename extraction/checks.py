@@ -39,7 +39,30 @@ def _agree(a: FieldValue, b: FieldValue) -> None:
     a.confidence = b.confidence = round(max(a.confidence, b.confidence, both), 4)
 
 
+TWIN_PENALTY = 0.8
+
+
+def _fill_from_twin(fields: dict[str, FieldValue], digits_key: str, words_key: str) -> None:
+    """A date unreadable in digits ("26/40/2017") is taken from its twin in words, and the other
+    way round: the two are independent readings of one date. Marked, so a reviewer sees it."""
+    a, b = fields.get(digits_key), fields.get(words_key)
+    if a is None or b is None:
+        return
+    for empty, full, reason in ((a, b, "date_from_words"), (b, a, "date_from_digits")):
+        if empty.value is None and empty.raw and full.value is not None:
+            empty.value = full.value
+            empty.confidence = round(full.confidence * TWIN_PENALTY, 4)
+            empty.reasons = [
+                r
+                for r in empty.reasons
+                if not r.endswith("unparseable") and r != "required_missing"
+            ]
+            empty.reasons.append(reason)
+            return
+
+
 def cross_check(fields: dict[str, FieldValue], *, book_year: int | None = None) -> None:
+    _fill_from_twin(fields, "child.date_of_birth", "child.date_of_birth_words")
     dob = _date(fields.get("child.date_of_birth"))
     dob_words = _date(fields.get("child.date_of_birth_words"))
     reg = _date(fields.get("registration_date"))

@@ -15,7 +15,12 @@ from extraction.calibration import Thresholds, load_thresholds, page_condition
 from extraction.checks import cross_check
 from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
 from extraction.layout import Segment, segments, visual_lines
-from extraction.name_lexicon import snap_surname, snap_unusual, unusual_syllables
+from extraction.name_lexicon import (
+    repair_syllables,
+    snap_surname,
+    snap_unusual,
+    unusual_syllables,
+)
 from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.syllables import is_valid_syllable
 from extraction.text import repair_case
@@ -85,6 +90,7 @@ def cut_at_gap(words: list[Word]) -> list[Word]:
     return words
 
 
+_DOUBLED_INITIAL = re.compile(r"\b([^\W\d_])(?i:\1)(?=[^\W\d_])")
 _LEADER_TAIL = re.compile(r"(?:_+|\.{2,}|…+)[._…]*$")
 
 
@@ -192,8 +198,12 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             text, recased = repair_case(text)
             fixes += ["case_corrected"] if recased else []
         if spec.type == FieldType.NAME:
+            repaired = repair_syllables(text)
+            if repaired is not None:
+                text = repaired
+                fixes.append("name_ocr_fixed")
             text, fixed = fix_name_digits(text)
-            fixes += ["name_ocr_fixed"] if fixed else []
+            fixes += ["name_ocr_fixed"] if fixed and "name_ocr_fixed" not in fixes else []
             snapped_surname = snap_surname(text)
             if snapped_surname is not None:
                 text = snapped_surname
@@ -204,6 +214,12 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
                 fixes.append("name_syllable_corrected")
             if unusual_syllables(text):
                 fixes.append("name_syllable_unusual")
+        if spec.type == FieldType.DATE_WORDS:
+            # No Vietnamese word starts with a doubled letter: "Llăm" is "lăm" read twice.
+            undoubled = _DOUBLED_INITIAL.sub(r"\1", text)
+            if undoubled != text:
+                text = undoubled
+                fixes.append("date_words_ocr_fixed")
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
             n = values.normalise_registration_kind(text)
         else:
@@ -297,7 +313,9 @@ SOFT_REASON_SUFFIXES = ("_accent_fixed", "_fuzzy_match", "_corrected", "_ocr_fix
 
 
 # ``low_confidence`` names why an unflagged field was not accepted: under its type's threshold.
-SOFT_REASONS = frozenset({"name_syllable_unusual", "low_confidence"})
+SOFT_REASONS = frozenset(
+    {"name_syllable_unusual", "low_confidence", "date_from_words", "date_from_digits"}
+)
 
 
 def is_soft_reason(reason: str) -> bool:

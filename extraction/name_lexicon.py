@@ -168,3 +168,51 @@ def snap_unusual(name: str) -> str | None:
         words[i] = target.upper() if word.isupper() else target.capitalize()
         changed = True
     return " ".join(words) if changed else None
+
+
+# Single-character OCR confusions seen in names: what was read → what it may have been.
+NAME_CONFUSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("†", ("ị", "i", "t")),
+    ("1", ("i", "l", "I")),
+    ("0", ("o", "O")),
+    ("ñ", ("ĩ",)),
+    ("T", ("I", "")),
+    ("Ỉ", ("I",)),
+)
+
+
+def repair_syllables(name: str) -> str | None:
+    """Each word that is not a Vietnamese syllable, tried with one OCR confusion undone, becomes
+    the first repair that is a name syllable (else a valid syllable): ``Th†`` → ``Thị``,
+    ``G1ang`` → ``Giang``, ``HTIỂN`` → ``HIỂN``. None when nothing is repaired."""
+    from extraction.syllables import is_valid_syllable
+
+    words = name.split()
+    changed = False
+    for i, word in enumerate(words):
+        if is_valid_syllable(word) or not any(c.isalpha() for c in word):
+            continue
+        found: str | None = None
+        fallback: str | None = None
+        for src, dsts in NAME_CONFUSIONS:
+            pos = word.find(src)
+            while pos >= 0 and found is None:
+                for dst in dsts:
+                    cand = word[:pos] + dst + word[pos + len(src) :]
+                    if not cand:
+                        continue
+                    if word.isupper() and cand.upper() != cand:
+                        cand = cand.upper()
+                    if cand.casefold() in name_syllables():
+                        found = cand
+                        break
+                    if fallback is None and is_valid_syllable(cand):
+                        fallback = cand
+                pos = word.find(src, pos + 1)
+            if found:
+                break
+        fix = found or fallback
+        if fix:
+            words[i] = fix
+            changed = True
+    return " ".join(words) if changed else None
