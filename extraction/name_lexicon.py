@@ -19,7 +19,8 @@ Trương Đinh Lâm Mai Tô Hà Tạ Lưu Cao Chu Kiều Lương Quách Thái M�
 Khổng Kim Lã Lục Nông Hứa Âu Doãn Đồng Giang Hàn Hầu Lại Mẫn Nghiêm Ninh Phí Phùng Quản Thân
 Tiêu Tống Từ Ứng Vi Viên Bế Cầm Lò Lường Quàng Sầm Hoàng Tôn Thất Nữ Điêu Ma Giàng Sùng Thào
 Vàng Hờ Mùa Lầu Chảo Bàn Triệu Đèo Vừ Thạch Danh Sơn Kha Y Nay Ksor Rơ Đinh La Trình Ông Bạch
-Cù Diệp Đới Hán Lữ Mã Nhâm Ôn Quan Sử Thiều Thịnh Văn Yên
+Cù Diệp Đới Hán Lữ Mã Nhâm Ôn Quan Sử Thiều Thịnh Văn Yên Ly Hạng Tráng Chá Lý Vừ Hoàng Cư
+Phàn Chẻo Tẩn Lèng Hảng Mông Nhữ Hầu Giàng Sùng
 """
 
 MIDDLE_AND_GIVEN = """
@@ -129,6 +130,11 @@ COMMON_SURNAMES = [
 
 
 @cache
+def _surnames() -> frozenset[str]:
+    return frozenset(s.casefold() for s in SURNAMES.split())
+
+
+@cache
 def _surname_by_folded() -> dict[str, str]:
     out: dict[str, str] = {}
     for s in COMMON_SURNAMES:
@@ -143,8 +149,8 @@ def snap_surname(name: str) -> str | None:
     if len(words) < 2:
         return None
     first = words[0]
-    if first.casefold() in {s.casefold() for s in COMMON_SURNAMES}:
-        return None
+    if first.casefold() in _surnames():
+        return None  # a surname as it stands (Ly, Hạng … included)
     target = _surname_by_folded().get(fold_accents(first).casefold())
     if target is None:
         return None
@@ -156,6 +162,9 @@ def snap_unusual(name: str) -> str | None:
     """The name with each unusual syllable replaced by the one name syllable of the same letters
     (``Chỉ`` → ``Chi``, ``Nhĩ`` → ``Nhi``); None when nothing is unambiguous to change."""
     words = name.split()
+    # Minority names (Hmông, Dao, Thái …) are outside this lexicon: leave them as read.
+    if not words or words[0].casefold() not in {s.casefold() for s in COMMON_SURNAMES[:30]}:
+        return None
     changed = False
     for i, word in enumerate(words):
         w = word.casefold()
@@ -212,6 +221,12 @@ def repair_syllables(name: str) -> str | None:
             if found:
                 break
         fix = found or fallback
+        # "0anh": the digit stood for a capital, as in the rest of the name.
+        others_capital = all(
+            w[:1].isupper() for j, w in enumerate(words) if j != i and w[:1].isalpha()
+        )
+        if fix and not word[:1].isalpha() and fix[:1].islower() and others_capital:
+            fix = fix[:1].upper() + fix[1:]
         if fix:
             words[i] = fix
             changed = True
