@@ -13,8 +13,22 @@ from datetime import date
 from extraction import values
 from extraction.calibration import Thresholds, load_thresholds, page_condition
 from extraction.checks import cross_check
-from extraction.forms import BIRTH_FIELDS, SECTION_OPENERS, SPEC_BY_KEY, FieldType
-from extraction.layout import Segment, segments, visual_lines
+from extraction.forms import (
+    BIRTH_FIELDS,
+    BIRTH_FORM_LINES,
+    LABEL_VARIANTS,
+    SECTION_OPENERS,
+    SPEC_BY_KEY,
+    FieldType,
+)
+from extraction.layout import (
+    UNKNOWN_LABEL,
+    Segment,
+    label_score,
+    norm_label_text,
+    segments,
+    visual_lines,
+)
 from extraction.name_lexicon import (
     repair_syllables,
     snap_surname,
@@ -23,7 +37,7 @@ from extraction.name_lexicon import (
 )
 from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.syllables import is_valid_syllable
-from extraction.text import repair_case
+from extraction.text import fold_accents, repair_case
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
@@ -49,6 +63,7 @@ class RawField:
     label_score: float
     page: int
     label_bbox: BBox
+    inferred: bool = False  # the label was too damaged to read; its place in the form told
 
     @property
     def raw(self) -> str:
@@ -117,13 +132,52 @@ def _key_for(label_id: str, section: str) -> str | None:
     return key if key in SPEC_BY_KEY else None
 
 
+# The printed order of label ids in an entry (forms.BIRTH_FORM_LINES, flattened).
+FORM_ORDER: tuple[str, ...] = tuple(lid for line in BIRTH_FORM_LINES for lid in line)
+# How many labels ahead of the last one found a damaged label may be, and how alike it must be.
+INFER_LOOKAHEAD = 4
+INFER_MIN_SCORE = 55.0
+INFERRED_PENALTY = 0.8
+
+
+def infer_label(text: str, after: int) -> tuple[str, int] | None:
+    """The label id a damaged label most likely is: the best match among the next few labels
+    the form prints after position ``after``."""
+    best: tuple[float, str, int] | None = None
+    for pos in range(after + 1, min(after + 1 + INFER_LOOKAHEAD, len(FORM_ORDER))):
+        lid = FORM_ORDER[pos]
+        for variant in LABEL_VARIANTS.get(lid, ()):
+            v = norm_label_text(variant)
+            score = label_score(text, v, fold_accents(v))
+            if score >= INFER_MIN_SCORE and (best is None or score > best[0]):
+                best = (score, lid, pos)
+    return (best[1], best[2]) if best else None
+
+
+def _order_pos(lid: str, after: int) -> int:
+    for pos in range(after + 1, len(FORM_ORDER)):
+        if FORM_ORDER[pos] == lid:
+            return pos
+    return after
+
+
 def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]]:
     """Split a page's labelled segments into entries and resolve repeated labels by section."""
     entries: list[dict[str, RawField]] = []
     current: dict[str, RawField] | None = None
     section = "child"
+    pos = -1  # where in FORM_ORDER the last label found stands
     for seg in segs:
         lid = seg.hit.label_id
+        inferred = False
+        if lid == UNKNOWN_LABEL:
+            guess = infer_label(seg.label_text, pos)
+            if guess is None or current is None:
+                continue
+            lid, pos = guess
+            inferred = True
+        elif current is not None:
+            pos = _order_pos(lid, pos)
         if lid == "book_no":
             continue  # page header: the book number comes from the book's metadata
         # A new entry starts at its number, or when a label it already has comes again (the
@@ -135,6 +189,7 @@ def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]
             current = {}
             entries.append(current)
             section = "child"
+            pos = FORM_ORDER.index(lid) if lid in FORM_ORDER else -1
         if lid in SECTION_OPENERS:
             section = SECTION_OPENERS[lid]
         key = _key_for(lid, section)
@@ -143,9 +198,10 @@ def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]
         current[key] = RawField(
             key=key,
             words=trim_junk(seg.words),
-            label_score=seg.hit.score,
+            label_score=INFERRED_PENALTY if inferred else seg.hit.score,
             page=page_no,
             label_bbox=seg.label_bbox,
+            inferred=inferred,
         )
     return [e for e in entries if len(e) >= 3]
 
@@ -193,7 +249,7 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             out[key] = FieldValue(key=key, value=None, confidence=0.0, reasons=["label_not_found"])
             continue
         text = raw.raw
-        fixes: list[str] = []
+        fixes: list[str] = ["label_inferred"] if raw.inferred else []
         if spec.type in CASE_REPAIRED:
             text, recased = repair_case(text)
             fixes += ["case_corrected"] if recased else []
@@ -314,7 +370,13 @@ SOFT_REASON_SUFFIXES = ("_accent_fixed", "_fuzzy_match", "_corrected", "_ocr_fix
 
 # ``low_confidence`` names why an unflagged field was not accepted: under its type's threshold.
 SOFT_REASONS = frozenset(
-    {"name_syllable_unusual", "low_confidence", "date_from_words", "date_from_digits"}
+    {
+        "name_syllable_unusual",
+        "low_confidence",
+        "date_from_words",
+        "date_from_digits",
+        "label_inferred",
+    }
 )
 
 

@@ -20,6 +20,7 @@ from extraction.text import fold_accents
 from ocr.types import BBox, PageText, Word, union_bbox
 
 MAX_LABEL_WORDS = 9
+UNKNOWN_LABEL = "?"  # a label too damaged to match on its own; resolved by the form's order
 COLON_CHARS = ":;"
 
 
@@ -51,6 +52,7 @@ class Segment:
 
     hit: LabelHit
     label_bbox: BBox
+    label_text: str = ""
     words: list[Word] = field(default_factory=list)
     lines: int = 1
 
@@ -217,6 +219,15 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
         taken.append(h)
         used |= covered
     taken.sort(key=lambda h: h.start)
+    # A damaged label at the start of the line: words ending in a colon that matched nothing.
+    first = taken[0].start if taken else len(words)
+    for j in range(min(first, MAX_LABEL_WORDS)):
+        colon, tail = _colon_at(words, j)
+        if colon and not tail:
+            head = norm_label_text(" ".join(w.text for w in words[: j + 1]))
+            if head and head not in IN_VALUE_LABELS and any(c.isalpha() for c in head):
+                taken.insert(0, LabelHit(UNKNOWN_LABEL, line_no, 0, j + 1, 0.0, True, True))
+            break
     return taken
 
 
@@ -256,8 +267,10 @@ def segments(lines: list[VLine]) -> list[Segment]:
                 w = line.words[h.end - 1]
                 glued = w.text[len(w.text) - h.value_offset :]
                 vals.insert(0, Word(glued, w.bbox, w.conf))
-            label_box = union_bbox([w.bbox for w in line.words[h.start : h.end]])
-            out.append(Segment(h, label_box, vals))
+            label_words = line.words[h.start : h.end]
+            label_box = union_bbox([w.bbox for w in label_words])
+            label_text = norm_label_text(" ".join(w.text for w in label_words))
+            out.append(Segment(h, label_box, label_text, vals))
     return out
 
 

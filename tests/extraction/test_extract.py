@@ -193,3 +193,14 @@ def test_phrases_snap_only_when_close() -> None:
 def test_continuation_stops_at_a_damaged_label() -> None:
     segs = segments(visual_lines(page(["Nơi sinh: Bệnh viện Bạch Mai", "Qxê qán: Hà Nội"])))
     assert " ".join(w.text for w in segs[0].words) == "Bệnh viện Bạch Mai"
+
+
+def test_a_damaged_label_is_inferred_from_the_form_order() -> None:
+    damaged = ENTRY.copy()
+    damaged[4] = "N¿ơj xjnh: Bệnh viện Phụ sản Hà Nội, quận Đống Đa,"  # "Nơi sinh:" unreadable
+    [rec] = extract_page(page(damaged), 1, CTX, thresholds=LOW)
+    f = rec.fields["child.place_of_birth"]
+    assert f.value is not None and f.value.startswith("Bệnh viện Phụ sản Hà Nội")
+    assert "label_inferred" in f.reasons
+    # the fields around it are untouched
+    assert values(rec)["child.home_town"] == "Xã Phương Sơn, huyện Lục Nam, tỉnh Bắc Giang"
