@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -99,7 +98,6 @@ def main() -> None:
         + "\n".join(lines),
     )
     print("\n".join(lines))
-    json.dumps(results)
 
 
 if __name__ == "__main__":
