@@ -109,9 +109,21 @@ _DOUBLED_INITIAL = re.compile(r"\b([^\W\d_])(?i:\1)(?=[^\W\d_])")
 _LEADER_TAIL = re.compile(r"(?:_+|\.{2,}|…+)[._…]*$")
 
 
+def collapse_case_doubles(text: str) -> str:
+    """Tesseract sometimes writes a letter twice, once in each case ("NữỮ", "HữỮu"); no word
+    has the same letter twice in a row in different cases."""
+    out: list[str] = []
+    for ch in text:
+        if out and ch != out[-1] and ch.isalpha() and ch.casefold() == out[-1].casefold():
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def strip_leader_tail(w: Word) -> Word:
-    """A word glued to the leader after it ("LY_.", "VINH_......") loses the leader."""
-    text = _LEADER_TAIL.sub("", w.text)
+    """A word glued to the leader after it ("LY_.", "VINH_......") loses the leader, and a letter
+    doubled in the other case is read once."""
+    text = collapse_case_doubles(_LEADER_TAIL.sub("", w.text))
     return w if text == w.text or not text else Word(text, w.bbox, w.conf)
 
 

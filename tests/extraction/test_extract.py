@@ -204,3 +204,12 @@ def test_a_damaged_label_is_inferred_from_the_form_order() -> None:
     assert "label_inferred" in f.reasons
     # the fields around it are untouched
     assert values(rec)["child.home_town"] == "Xã Phương Sơn, huyện Lục Nam, tỉnh Bắc Giang"
+
+
+@pytest.mark.parametrize(
+    ("read", "want"), [("NữỮ", "Nữ"), ("HữỮu", "Hữu"), ("Nguyễn", "Nguyễn"), ("AA", "AA")]
+)
+def test_a_letter_doubled_in_the_other_case_is_read_once(read: str, want: str) -> None:
+    from extraction.extract import collapse_case_doubles
+
+    assert collapse_case_doubles(read) == want
