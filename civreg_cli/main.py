@@ -307,7 +307,12 @@ def demo(
     quality: Annotated[str, typer.Option()] = "scan",
 ) -> None:
     """Render a sample birth book, digitize it, and print the evaluation."""
+    import shutil
+
     from synth.book import write_sample_book
+
+    if (out / "book" / "meta.json").exists() or (out / "civreg.sqlite").exists():
+        shutil.rmtree(out)  # an earlier demo's output: start afresh, so the demo shows this code
 
     book_dir = out / "book"
     meta = write_sample_book(book_dir, records=records, seed=2026, quality=quality, fmt="pdf")

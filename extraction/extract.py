@@ -42,7 +42,7 @@ from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
 
-EXTRACTOR_VERSION = "birth-form-1"
+EXTRACTOR_VERSION = "birth-form-2"
 
 # Label ids that start a new entry when the current one already has them.
 ENTRY_STARTERS = ("entry_no", "registration_date", "child.full_name")
