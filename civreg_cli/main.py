@@ -14,6 +14,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# The CLI shows its own progress and one-line errors; Prefect keeps every run and its logs.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 
 import typer
 from rich.console import Console
@@ -104,7 +106,7 @@ class _Bar:
     def page(self, outcome: Any) -> None:
         if not outcome.ok:
             self.failed += 1
-            err_console.print(f"[yellow]warning:[/] {outcome.error}")
+            err_console.print(f"[yellow]warning:[/] {escape(str(outcome.error))}", soft_wrap=True)
         self.progress.advance(self.task)
 
 
@@ -159,7 +161,7 @@ def quiet_prefect_console() -> None:
     its own progress bar and one-line errors instead. Runs and their states stay in Prefect."""
     import logging
 
-    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect"):
+    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect", "EventsWorker"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
@@ -265,7 +267,7 @@ def ocr(
     else:
         raise InputError(f"unknown format '{fmt}'", advice="use --format text, tsv or json")
     for wmsg in reading.warnings:
-        err_console.print(f"[yellow]note:[/] {page_image.name}: {wmsg}")
+        err_console.print(f"[yellow]note:[/] {page_image.name}: {wmsg}", soft_wrap=True)
 
 
 @app.command("eval")
@@ -346,7 +348,8 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CivregError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        # soft_wrap: an error is one line whatever the console's width (no terminal in CI)
+        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)

@@ -18,7 +18,7 @@ CIVREG = str(Path(sys.executable).with_name("civreg"))
 def run(
     *args: str, cwd: Path | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="200")
+    env = dict(os.environ, PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="60")  # narrow on purpose
     return subprocess.run(
         [CIVREG, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd
     )
