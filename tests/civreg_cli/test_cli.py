@@ -16,15 +16,18 @@ CIVREG = str(Path(sys.executable).with_name("civreg"))
 
 
 def run(
-    *args: str, cwd: Path | None = None, timeout: int = 300
+    *args: str, cwd: Path | None = None, timeout: int = 300, columns: int = 200
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PREFECT_LOGGING_LEVEL="WARNING", COLUMNS="60")  # narrow on purpose
+    env = dict(os.environ, COLUMNS=str(columns))
+    env.pop("PREFECT_LOGGING_LEVEL", None)  # the CLI's own default must keep errors to one line
     return subprocess.run(
         [CIVREG, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd
     )
 
 
-def digitize(path: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def digitize(
+    path: Path, tmp_path: Path, *extra: str, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
     return run(
         "digitize",
         str(path),
@@ -39,6 +42,7 @@ def digitize(path: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedPro
         "--db",
         f"sqlite:///{tmp_path / 'db.sqlite'}",
         *extra,
+        columns=columns,
     )
 
 
@@ -62,7 +66,7 @@ def test_unusable_books_are_refused_with_one_line(
 ) -> None:
     f = tmp_path / name
     f.write_bytes(content)
-    p = digitize(f, tmp_path)
+    p = digitize(f, tmp_path, columns=60)  # a narrow console must not wrap the error
     line = one_line_error(p)
     assert p.returncode == code
     assert name in line and needle in line
@@ -94,7 +98,7 @@ def test_a_decompression_bomb_is_refused(tmp_path: Path) -> None:
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
     f = tmp_path / "bomb.png"
     f.write_bytes(png + chunk(b"IEND", b""))
-    p = digitize(f, tmp_path)
+    p = digitize(f, tmp_path, columns=60)  # a narrow console must not wrap the error
     line = one_line_error(p)
     assert p.returncode == 2 and "bomb.png" in line and "megapixels" in line
 
