@@ -293,25 +293,12 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
         else:
             n = values.normalise(spec.type, text)
         value, score = n.value, n.score
-        if "name_syllable_unusual" in fixes:
-            score *= UNUSUAL_NAME_PENALTY
-        if "name_surname_corrected" in fixes:
-            score *= SURNAME_FIXED_PENALTY
-        if "name_syllable_corrected" in fixes:
-            score *= UNUSUAL_NAME_PENALTY
-        if "case_corrected" in fixes:
-            score *= CASE_FIXED_PENALTY
+        for fix in fixes:
+            score *= FIX_PENALTIES.get(fix, 1.0)
         if key in PHRASE_KEYS and value:
-            snapped = snap_phrase(value, PHRASE_KEYS[key])
-            if snapped.changed:
-                value, score = snapped.value, score * snapped.score
-                fixes.append("phrase_corrected")
-            else:
-                # Signature strokes, a stamp or a stray word after a closed-list phrase.
-                head = phrase_prefix(value, PHRASE_KEYS[key])
-                if head is not None:
-                    value, score = head, score * TRAILING_DROPPED_PENALTY
-                    fixes.append("phrase_trailing_corrected")
+            value, factor, reason = snap_closed_list(key, value)
+            score *= factor
+            fixes += [reason] if reason else []
         out[key] = _field(key, raw, value, score, [*n.reasons, *fixes])
     doc = entry.get("declarant.id_doc_type")
     doc_keys = (
@@ -331,14 +318,9 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             reasons = [r for r in parsed[4] if r.startswith(part)]
             score = 1.0 if not reasons else 0.5
             if k in PHRASE_KEYS and v:
-                snapped = snap_phrase(v, PHRASE_KEYS[k])
-                head = None if snapped.changed else phrase_prefix(v, PHRASE_KEYS[k])
-                if snapped.changed:
-                    v, score = snapped.value, score * snapped.score
-                    reasons.append("phrase_corrected")
-                elif head is not None:
-                    v, score = head, score * TRAILING_DROPPED_PENALTY
-                    reasons.append("phrase_trailing_corrected")
+                v, factor, reason = snap_closed_list(k, v)
+                score *= factor
+                reasons += [reason] if reason else []
             out[k] = _field(k, doc, v, score, reasons)
     return out
 
@@ -350,12 +332,33 @@ CASE_FIXED_PENALTY = 0.9
 CASE_REPAIRED = (FieldType.NAME, FieldType.PLACE, FieldType.TEXT)
 
 TRAILING_DROPPED_PENALTY = 0.9
+# How much each correction made before normalising lowers a field's confidence.
+FIX_PENALTIES = {
+    "name_syllable_unusual": UNUSUAL_NAME_PENALTY,
+    "name_surname_corrected": SURNAME_FIXED_PENALTY,
+    "name_syllable_corrected": UNUSUAL_NAME_PENALTY,
+    "case_corrected": CASE_FIXED_PENALTY,
+}
 
 PHRASE_KEYS = {
     "declarant.relationship": "relationship",
     "signer.title": "title",
     "declarant.id_doc_issuer": "issuer",
 }
+
+
+def snap_closed_list(key: str, value: str) -> tuple[str, float, str | None]:
+    """A closed-list value (relationship, title, issuer) snapped to its phrase, or the phrase it
+    starts with when only stray words (signature strokes, a stamp) follow; with the confidence
+    factor and the reason to record, or the value unchanged."""
+    kind = PHRASE_KEYS[key]
+    snapped = snap_phrase(value, kind)
+    if snapped.changed:
+        return snapped.value, snapped.score, "phrase_corrected"
+    head = phrase_prefix(value, kind)
+    if head is not None:
+        return head, TRAILING_DROPPED_PENALTY, "phrase_trailing_corrected"
+    return value, 1.0, None
 
 
 def fix_name_digits(text: str) -> tuple[str, bool]:

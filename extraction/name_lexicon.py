@@ -130,6 +130,11 @@ COMMON_SURNAMES = [
 
 
 @cache
+def _kinh_surnames() -> frozenset[str]:
+    return frozenset(s.casefold() for s in COMMON_SURNAMES[:30])
+
+
+@cache
 def _surnames() -> frozenset[str]:
     return frozenset(s.casefold() for s in SURNAMES.split())
 
@@ -163,7 +168,7 @@ def snap_unusual(name: str) -> str | None:
     (``Chỉ`` → ``Chi``, ``Nhĩ`` → ``Nhi``); None when nothing is unambiguous to change."""
     words = name.split()
     # Minority names (Hmông, Dao, Thái …) are outside this lexicon: leave them as read.
-    if not words or words[0].casefold() not in {s.casefold() for s in COMMON_SURNAMES[:30]}:
+    if not words or words[0].casefold() not in _kinh_surnames():
         return None
     changed = False
     for i, word in enumerate(words):

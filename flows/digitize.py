@@ -9,6 +9,7 @@ errors. Runs in Prefect's ephemeral mode (no server, no network) or against a ru
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from sqlalchemy import Engine
 
 from flows import steps
 from flows.steps import BookRequest, PageOutcome
@@ -41,6 +43,12 @@ def set_progress_listener(listener: ProgressListener | None) -> None:
         _progress.append(listener)
 
 
+@cache
+def db_engine(db_url: str) -> Engine:
+    """One engine (one connection pool) per database for the process, not one per page."""
+    return repo.make_engine(db_url)
+
+
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
     try:
         state.result()
@@ -58,7 +66,7 @@ def ocr_page_task(page: StoredPage, data_dir: Path, lang: str) -> PageOutcome:
 def load_page_task(
     db_url: str, book_id: int, req: BookRequest, outcome: PageOutcome, year: int | None
 ) -> int:
-    return steps.load_page(repo.make_engine(db_url), book_id, req, outcome, year)
+    return steps.load_page(db_engine(db_url), book_id, req, outcome, year)
 
 
 @flow(name="digitize_book", log_prints=False)
@@ -79,7 +87,7 @@ def digitize_book(
         Path(source), RegisterType(register_type), book_no, registration_authority, year
     )
     book = ingest_book(req.source, Path(data_dir))
-    engine = repo.make_engine(db_url)
+    engine = db_engine(db_url)
     repo.upgrade(engine)
     book_id, todo = steps.register_book(engine, req, book)
     log.info("book %s: %d pages, %d to do", book_no, len(book.pages), len(todo))
