@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 APT_STAMP := .apt-installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
 	fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core \
-	postgresql
+	postgresql chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false

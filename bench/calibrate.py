@@ -4,10 +4,12 @@ Books of every quality with their own seeds (never those of bench.accuracy or th
 by the pipeline; every field with no reason gives a (type, confidence, correct?) sample. For each
 type the threshold is the lowest confidence at which the accepted fields' error rate stays under
 TARGET_ERROR over all qualities together and under MAX_ERROR_PER_QUALITY at each quality (below
-the 0.5 % bar, leaving a margin for books unlike these). Writes extraction/data/thresholds.json and
-bench/results/calibration.{json,md}.
+the 0.5 % bar, leaving a margin for books unlike these). Each register has its own thresholds
+(its form's ``thresholds_file``): birth writes extraction/data/thresholds.json and
+bench/results/calibration.{json,md}; marriage and death their own ``thresholds_<type>.json`` and
+``calibration_<type>.{json,md}``.
 
-    .venv/bin/python -m bench.calibrate [--records 120]
+    .venv/bin/python -m bench.calibrate [--type birth|marriage|death] [--records 120]
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ from bench.common import WORK, extract_book, read_book, render, truth, write_res
 from extraction.calibration import CONDITIONS, DEFAULT_THRESHOLD, THRESHOLDS_FILE, page_condition
 from extraction.evaluate import canon, pair_records
 from extraction.extract import is_soft_reason
-from extraction.forms import SPEC_BY_KEY
+from extraction.forms import RegisterForm, form_for
 from ocr.page import mean_conf
 
-SEEDS = {"clean": [5101], "scan": [5201, 5202], "poor": [5301, 5302, 5303, 5304]}
+SEEDS_BY_TYPE: dict[str, dict[str, list[int]]] = {
+    "birth": {"clean": [5101], "scan": [5201, 5202], "poor": [5301, 5302, 5303, 5304]},
+    "marriage": {"clean": [6101], "scan": [6201, 6202], "poor": [6301, 6302]},
+    "death": {"clean": [7101], "scan": [7201, 7202], "poor": [7301, 7302]},
+}
+SEEDS = SEEDS_BY_TYPE["birth"]
 TARGET_ERROR = 0.003  # pooled over qualities: below the 0.5 % bar, leaving a margin
 MAX_ERROR_PER_QUALITY = 0.004
 MIN_ACCEPTED = 50
@@ -33,17 +40,19 @@ Sample = tuple[float, bool, str]  # confidence, correct, quality
 Samples = dict[str, dict[str, list[Sample]]]  # condition → field type → samples
 
 
-def field_type(key: str) -> str:
-    spec = SPEC_BY_KEY.get(key)
+def field_type(key: str, form: RegisterForm) -> str:
+    spec = form.spec_by_key.get(key)
     return spec.type.value if spec else "text"
 
 
-def collect(records: int) -> Samples:
+def collect(records: int, form: RegisterForm) -> Samples:
     samples: Samples = {c: defaultdict(list) for c in CONDITIONS}
-    for q, seeds in SEEDS.items():
+    rtype = form.register_type
+    for q, seeds in SEEDS_BY_TYPE[rtype].items():
         for seed in seeds:
-            name = f"cal-{q}-{seed}-{records}"
-            out = render(name, records=records, seed=seed, quality=q)
+            prefix = "cal" if rtype == "birth" else f"cal-{rtype}"
+            name = f"{prefix}-{q}-{seed}-{records}"
+            out = render(name, records=records, seed=seed, quality=q, register_type=rtype)
             pages = read_book(out, WORK / f"{name}-data")
             condition = {n: page_condition(mean_conf(p)) for n, p in pages.items()}
             pred = extract_book(out, pages)
@@ -56,7 +65,7 @@ def collect(records: int) -> Samples:
                         continue  # fields with a reason go to review whatever their confidence
                     ok = canon(tval) == canon(f["value"])
                     cond = condition.get(f["page"] or p["pages"][0], "degraded")
-                    samples[cond][field_type(key)].append((float(f["confidence"]), ok, q))
+                    samples[cond][field_type(key, form)].append((float(f["confidence"]), ok, q))
     return samples
 
 
@@ -90,9 +99,11 @@ def threshold_for(samples: list[Sample]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--type", dest="register_type", default="birth", choices=list(SEEDS_BY_TYPE))
     ap.add_argument("--records", type=int, default=120)
     args = ap.parse_args()
-    samples = collect(args.records)
+    form = form_for(args.register_type)
+    samples = collect(args.records, form)
     pooled: dict[str, list[Sample]] = defaultdict(list)
     for per in samples.values():
         for ftype, ss in per.items():
@@ -118,7 +129,7 @@ def main() -> None:
                 "accepted_wrong": bad,
             }
             lines.append(f"| {cond} | {ftype} | {len(ss)} | {wrong} | {t:.4f} | {n} | {bad} |")
-    THRESHOLDS_FILE.write_text(
+    (THRESHOLDS_FILE.parent / form.thresholds_file).write_text(
         json.dumps(
             {
                 "by_type": thresholds["any"],
@@ -126,7 +137,7 @@ def main() -> None:
                 "default": DEFAULT_THRESHOLD,
                 "target_error": TARGET_ERROR,
                 "max_error_per_quality": MAX_ERROR_PER_QUALITY,
-                "seeds": SEEDS,
+                "seeds": SEEDS_BY_TYPE[form.register_type],
                 "records": args.records,
             },
             indent=1,
@@ -134,10 +145,11 @@ def main() -> None:
         + "\n",
         encoding="utf-8",
     )
+    rtype = form.register_type
     write_result(
-        "calibration",
-        {"target_error": TARGET_ERROR, "by_condition": report},
-        "# Calibration\n\n" + "\n".join(lines),
+        "calibration" if rtype == "birth" else f"calibration_{rtype}",
+        {"register_type": rtype, "target_error": TARGET_ERROR, "by_condition": report},
+        f"# Calibration ({rtype} register)\n\n" + "\n".join(lines),
     )
     print("\n".join(lines))
 

@@ -27,18 +27,34 @@ def book_dir(name: str) -> Path:
     return WORK / name
 
 
-def render(name: str, *, records: int, seed: int, quality: str, fmt: str = "pdf") -> Path:
+def render(
+    name: str,
+    *,
+    records: int,
+    seed: int,
+    quality: str,
+    fmt: str = "pdf",
+    register_type: str = "birth",
+) -> Path:
     """Render a sample book unless the same one is already there."""
     from synth.book import write_sample_book
 
     out = book_dir(name)
     meta_path = out / "meta.json"
-    want = {"records": records, "seed": seed, "quality": quality, "format": fmt}
+    want = {
+        "records": records,
+        "seed": seed,
+        "quality": quality,
+        "format": fmt,
+        "register_type": register_type,
+    }
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if all(meta.get(k) == v for k, v in want.items()):
             return out
-    write_sample_book(out, records=records, seed=seed, quality=quality, fmt=fmt)
+    write_sample_book(
+        out, register_type=register_type, records=records, seed=seed, quality=quality, fmt=fmt
+    )
     return out
 
 
@@ -62,7 +78,10 @@ def extract_book(out: Path, pages: dict[int, PageText]) -> list[dict[str, Any]]:
     """Extraction only, on kept OCR: the export records, as ``civreg export`` writes them."""
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     ctx = BookContext(
-        RegisterType.BIRTH, meta["book_no"], meta["registration_authority"], meta.get("year")
+        RegisterType(meta.get("register_type", "birth")),
+        meta["book_no"],
+        meta["registration_authority"],
+        meta.get("year"),
     )
     records: list[RecordResult] = []
     for no in sorted(pages):

@@ -36,7 +36,6 @@ console = Console()
 err_console = Console(stderr=True)
 
 REGISTER_TYPES = ("birth", "marriage", "death")
-SUPPORTED_TYPES = ("birth",)
 
 
 def _check_type(register_type: str) -> str:
@@ -44,11 +43,6 @@ def _check_type(register_type: str) -> str:
         raise InputError(
             f"unknown register type '{register_type}'",
             advice=f"use --type {' | '.join(REGISTER_TYPES)}",
-        )
-    if register_type not in SUPPORTED_TYPES:
-        raise InputError(
-            f"register type '{register_type}' is not supported yet",
-            advice="only birth books can be digitized in this version",
         )
     return register_type
 
@@ -67,7 +61,9 @@ def sample_book(
     out: Annotated[
         Path, typer.Argument(help="folder to write the book, truth.jsonl and meta.json")
     ],
-    register_type: Annotated[str, typer.Option("--type")] = "birth",
+    register_type: Annotated[
+        str, typer.Option("--type", help="birth | marriage | death")
+    ] = "birth",
     layout: Annotated[str, typer.Option(help="form")] = "form",
     records: Annotated[int, typer.Option(min=1)] = 20,
     seed: Annotated[int, typer.Option()] = 0,
@@ -215,17 +211,22 @@ def export(
 
 
 def write_csv(rows: Iterator[dict[str, Any]], fh: Any) -> None:
-    from extraction.forms import BIRTH_KEYS
+    """One row per record; a column per key of the registers exported (each register's keys in
+    its printed order, a key shared by registers once), then each key's status."""
+    from extraction.forms import FORMS
 
+    records = list(rows)
+    present = {rec["register_type"] for rec in records} or {"birth"}
+    keys = list(dict.fromkeys(k for t, f in FORMS.items() if t in present for k in f.keys))
     head = ["register_type", "book_no", "entry_no", "registration_authority", "pages", "status"]
     w = csv.writer(fh)
-    w.writerow(head + list(BIRTH_KEYS) + [f"{k}:status" for k in BIRTH_KEYS])
-    for rec in rows:
+    w.writerow(head + keys + [f"{k}:status" for k in keys])
+    for rec in records:
         f = rec["fields"]
         w.writerow(
             [rec[h] if h != "pages" else " ".join(map(str, rec[h])) for h in head]
-            + [(f.get(k) or {}).get("value") for k in BIRTH_KEYS]
-            + [(f.get(k) or {}).get("status") for k in BIRTH_KEYS]
+            + [(f.get(k) or {}).get("value") for k in keys]
+            + [(f.get(k) or {}).get("status") for k in keys]
         )
 
 
@@ -341,6 +342,155 @@ def demo(
         data_dir=data,
         json_out=out / "eval.json",
     )
+
+
+user_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="login name: lower-case letters, digits, . _ -")],
+    role: Annotated[str, typer.Option(help="archive_staff | reviewer | supervisor | admin")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Add a user. The password comes from $CIVREG_NEW_PASSWORD, standard input
+    (--password-stdin) or a prompt; it is stored as an argon2 hash only."""
+    from registry_db import repository as repo
+    from registry_db import review as rv
+    from review_ui.security import hash_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif os.environ.get("CIVREG_NEW_PASSWORD"):
+        password = os.environ["CIVREG_NEW_PASSWORD"]
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    s = _settings(db, data_dir)
+    engine = repo.make_engine(s.database_url())
+    try:
+        repo.upgrade(engine)
+        with repo.session_factory(engine)() as session:
+            user = rv.create_user(session, username, role, password_hash)
+            console.print(f"added user {user.username} ({user.role.value})")
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Start the review web app (uploads, review, approval). Behind HTTPS in production; set
+    CIVREG_COOKIE_SECURE=false only to try it over plain HTTP on this machine."""
+    import uvicorn
+
+    from review_ui.app import create_app
+
+    s = _settings(db, data_dir)
+    app_ = create_app(s)
+    uvicorn.run(
+        app_,
+        host=host or s.serve_host,
+        port=port or s.serve_port,
+        log_level="info",
+        access_log=False,  # URLs name records; the app keeps its own access log
+        proxy_headers=True,
+    )
+
+
+@app.command("link-file")
+def link_file(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="a .csv or .parquet file")],
+    id_column: Annotated[str, typer.Option("--id", help="column with each record's unique id")],
+    out: Annotated[Path, typer.Option(help="clusters file to write: id,cluster_id")],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="name=COLUMN, e.g. given_name=first_name (repeatable)"),
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="match weight (bits) to link automatically")
+    ] = None,
+    review_threshold: Annotated[
+        float | None, typer.Option(help="match weight (bits) to queue a pair for review")
+    ] = None,
+    review_out: Annotated[
+        Path | None, typer.Option(help="write the review queue (pairs with their weights)")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="saved model JSON, or 'registry' for the shipped one "
+            "(default: train on the input, without labels)"
+        ),
+    ] = None,
+    save_model: Annotated[Path | None, typer.Option(help="write the model used")] = None,
+) -> None:
+    """Link a list of person records against itself: which records are the same person."""
+    from linkage import Thresholds, link_mentions, load_model
+    from linkage import save_model as write_model
+    from linkage.io import mention_table, parse_mapping, read_table, write_clusters, write_review
+
+    maps = parse_mapping(mapping or [])
+    records = read_table(input_file)
+    mentions = mention_table(records, id_column=id_column, mapping=maps, source=input_file.name)
+    default = Thresholds()
+    link_at = default.link if threshold is None else threshold
+    review_at = min(default.review, link_at) if review_threshold is None else review_threshold
+    if review_at > link_at:
+        raise InputError("--review-threshold is above --threshold", advice="lower it")
+    saved = None
+    if model == "registry":
+        from linkage.registry_model import registry_model
+
+        saved = registry_model()
+    elif model is not None:
+        if not Path(model).is_file():
+            raise InputError(f"{model}: no such model file", advice="check the path")
+        try:
+            saved = load_model(Path(model))
+        except ValueError as exc:
+            raise InputError(str(exc), advice="give a model written by --save-model") from exc
+    try:
+        result = link_mentions(mentions, thresholds=Thresholds(link_at, review_at), model=saved)
+    except ValueError as exc:
+        raise InputError(f"{input_file.name}: {exc}") from exc
+    write_clusters(result, out)
+    n_review = write_review(result, review_out) if review_out else len(result.review())
+    if save_model:
+        write_model(result.model, save_model)
+    n_clusters = result.clusters["cluster_id"].nunique()
+    console.print(
+        f"{len(mentions)} records → {n_clusters} persons; {len(result.linked())} links, "
+        f"{n_review} pairs for review; wrote {out}" + (f" and {review_out}" if review_out else ""),
+        soft_wrap=True,
+    )
+
+
+@app.command("sample-population")
+def sample_population(
+    out: Annotated[Path, typer.Argument(help="CSV file to write (or a folder: mentions.csv)")],
+    families: Annotated[int, typer.Option(min=1, help="founding couples")] = 100,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Generate a population's person mentions (births, marriages, deaths) with noise and the
+    true person of each mention."""
+    from linkage.population import write_population
+
+    path = out if out.suffix.lower() == ".csv" else out / "mentions.csv"
+    n = write_population(path, families, seed)
+    console.print(f"wrote {n} mentions of {families} families to {path}")
 
 
 def main() -> None:

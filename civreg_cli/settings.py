@@ -16,6 +16,15 @@ class Settings(BaseSettings):
     workers: int = max(1, os.cpu_count() or 1)
     ocr_lang: str = "vie"
     max_page_pixels: int = 100_000_000
+    # The review web app (``civreg serve``). secret_key signs session cookies; empty: a key is
+    # made once and kept in <data_dir>/secret_key. cookie_secure: send cookies over HTTPS only
+    # (turn off only for plain-HTTP tests on this machine).
+    secret_key: str = ""
+    cookie_secure: bool = True
+    session_max_age_s: int = 8 * 3600
+    upload_max_bytes: int = 8 * 1024**3
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 8000
 
     def database_url(self) -> str:
         return self.db_url or f"sqlite:///{(self.data_dir / 'civreg.sqlite').resolve()}"

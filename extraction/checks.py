@@ -1,4 +1,7 @@
-"""Cross-field checks of a birth record (``shared/domain/fields.md``).
+"""Cross-field checks of a record of each register (``shared/domain/fields.md``).
+
+``check_record`` runs the checks of the record's register: ``cross_check`` (birth),
+``check_marriage``, ``check_death``.
 
 Each failed check adds a reason code to the fields it concerns; a field with a reason goes to
 review. Agreement between two independent readings (the date in digits and in words) raises both
@@ -7,10 +10,11 @@ fields' confidence: both would have to be misread into the same wrong day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from extraction import identity
-from extraction.forms import BIRTH_FIELDS
+from extraction.forms import BIRTH_FIELDS, DEATH_FIELDS, MARRIAGE_FIELDS, FieldSpec
 from extraction.types import FieldValue
 
 # Days after the birth within which registration is "on time" (Civil Status Law 60/2014, art. 15).
@@ -102,15 +106,20 @@ def cross_check(fields: dict[str, FieldValue], *, book_year: int | None = None) 
     _required(fields, reg_year)
 
 
-def _required(fields: dict[str, FieldValue], reg_year: int | None) -> None:
+def _required(
+    fields: dict[str, FieldValue],
+    reg_year: int | None,
+    specs: tuple[FieldSpec, ...] = BIRTH_FIELDS,
+    personal_id_key: str = "child.personal_id",
+) -> None:
     kind = fields.get("registration_kind")
     parents_unknown = bool(kind and kind.value in ("chua_xac_dinh_cha_me", "bi_bo_roi"))
-    for spec in BIRTH_FIELDS:
+    for spec in specs:
         f = fields.get(spec.key)
         if f is None or f.value is not None:
             continue
         required = spec.required
-        if spec.key == "child.personal_id":
+        if spec.key == personal_id_key:
             # The personal number is printed only in books kept under the 2014 law.
             required = reg_year is not None and reg_year >= LAW_2014_FROM_YEAR
             if not required and "label_not_found" in f.reasons:
@@ -120,3 +129,141 @@ def _required(fields: dict[str, FieldValue], reg_year: int | None) -> None:
             required = False
         if required:
             _flag(fields, spec.key, "required_missing")
+
+
+# --- marriage ---------------------------------------------------------------------------------
+
+# Legal minimum ages at marriage (Marriage and Family Law 52/2014, art. 8).
+MARRIAGE_MIN_AGE = {"wife": 18, "husband": 20}
+SPOUSE_SEX = {"wife": "Nữ", "husband": "Nam"}
+# A cohabitation recognised as a marriage began before this day (resolution 35/2000/QH10).
+RECOGNITION_BEFORE = date(1987, 1, 3)
+# Identity papers whose number is the holder's personal number.
+CHIP_CARDS = ("cccd", "the_can_cuoc")
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _check_id_doc(
+    fields: dict[str, FieldValue], role: str, sex: str | None, birth: date | None
+) -> None:
+    """A chip card's number is the holder's personal number: it must fit their sex and birth
+    year; a paper is not issued after the registration it is shown at."""
+    doc_type, doc_no = fields.get(f"{role}.id_doc_type"), fields.get(f"{role}.id_doc_no")
+    if doc_type and doc_no and doc_type.value in CHIP_CARDS and doc_no.value:
+        checked = identity.check_personal_id(
+            doc_no.value, sex=sex, birth_year=birth.year if birth else None
+        )
+        for reason in checked:
+            if reason.endswith(("_sex_mismatch", "_year_mismatch")):
+                _flag(fields, f"{role}.id_doc_no", reason.replace("personal_id_", "id_doc_no_"))
+
+
+def _check_issue_date(fields: dict[str, FieldValue], role: str, reg: date | None) -> None:
+    issued = _date(fields.get(f"{role}.id_doc_issue_date"))
+    if issued and reg and issued > reg:
+        _flag(fields, f"{role}.id_doc_issue_date", "id_doc_issued_after_registration")
+
+
+def check_marriage(fields: dict[str, FieldValue], *, book_year: int | None = None) -> None:
+    """Both spouses of age at registration (and at the start of a recognised cohabitation,
+    which began before 1987 and before the registration); chip-card numbers that fit the
+    spouse; required fields present."""
+    reg = _date(fields.get("registration_date"))
+    since = _date(fields.get("marriage_recognised_date"))
+    if since and (since >= RECOGNITION_BEFORE or (reg and since > reg)):
+        _flag(fields, "marriage_recognised_date", "recognised_date_implausible")
+    for role, min_age in MARRIAGE_MIN_AGE.items():
+        birth = _date(fields.get(f"{role}.date_of_birth"))
+        if birth and reg and age_on(birth, reg) < min_age:
+            _flag(fields, f"{role}.date_of_birth", "spouse_under_age")
+            _flag(fields, "registration_date", "spouse_under_age")
+        if birth and since and age_on(birth, since) < min_age:
+            _flag(fields, f"{role}.date_of_birth", "spouse_under_age")
+            _flag(fields, "marriage_recognised_date", "spouse_under_age")
+        _check_id_doc(fields, role, SPOUSE_SEX[role], birth)
+        _check_issue_date(fields, role, reg)
+    _required(fields, reg.year if reg else book_year, MARRIAGE_FIELDS, "")
+
+
+# --- death ------------------------------------------------------------------------------------
+
+# Days after the death within which registration is "on time" (Civil Status Law 60/2014, art. 33).
+DEATH_ON_TIME_DAYS = 15
+# Registration kinds fixed by the deceased's age: (minimum, maximum) age in whole years.
+AGE_KINDS = {"duoi_1_tuoi": (0, 0), "duoi_5_tuoi": (1, 4)}
+
+
+def check_death(fields: dict[str, FieldValue], *, book_year: int | None = None) -> None:
+    """Death after birth and not after its registration; the death notice issued between the
+    death and the registration; the date in words agrees; the kind fits the delay (on time
+    within 15 days) or the deceased's age (under 1, 1 to 4); the personal number and a chip
+    card's number fit the deceased's sex and birth year and each other; required fields."""
+    _fill_from_twin(fields, "death.date", "death.date_words")
+    birth = _date(fields.get("deceased.date_of_birth"))
+    death = _date(fields.get("death.date"))
+    death_words = _date(fields.get("death.date_words"))
+    reg = _date(fields.get("registration_date"))
+    notice = _date(fields.get("death_notice.date"))
+    if death and death_words:
+        if death == death_words:
+            _agree(fields["death.date"], fields["death.date_words"])
+        else:
+            _flag(fields, "death.date", "date_words_mismatch")
+            _flag(fields, "death.date_words", "date_words_mismatch")
+    if birth and death and death < birth:
+        _flag(fields, "death.date", "died_before_birth")
+        _flag(fields, "deceased.date_of_birth", "died_before_birth")
+    if death and reg and death > reg:
+        _flag(fields, "death.date", "died_after_registration")
+        _flag(fields, "registration_date", "died_after_registration")
+    if notice and death and notice < death:
+        _flag(fields, "death_notice.date", "notice_before_death")
+    if notice and reg and notice > reg:
+        _flag(fields, "death_notice.date", "notice_after_registration")
+    kind = fields.get("registration_kind")
+    if kind is not None and kind.value and death:
+        if kind.value in AGE_KINDS and birth:
+            lo, hi = AGE_KINDS[kind.value]
+            if not lo <= age_on(birth, death) <= hi:
+                _flag(fields, "registration_kind", "registration_kind_inconsistent")
+        elif kind.value in ("dung_han", "qua_han") and reg and reg.year >= LAW_2014_FROM_YEAR:
+            late = (reg - death).days > DEATH_ON_TIME_DAYS
+            if late == (kind.value == "dung_han"):
+                _flag(fields, "registration_kind", "registration_kind_inconsistent")
+    sex = fields.get("deceased.sex")
+    sex_value = sex.value if sex else None
+    pid = fields.get("deceased.personal_id")
+    if pid is not None and pid.value:
+        for reason in identity.check_personal_id(
+            pid.value, sex=sex_value, birth_year=birth.year if birth else None
+        ):
+            _flag(fields, "deceased.personal_id", reason)
+    _check_id_doc(fields, "deceased", sex_value, birth)
+    doc_type, doc_no = fields.get("deceased.id_doc_type"), fields.get("deceased.id_doc_no")
+    if (
+        pid is not None
+        and pid.value
+        and doc_type
+        and doc_type.value in CHIP_CARDS
+        and doc_no
+        and doc_no.value
+        and doc_no.value != pid.value
+    ):
+        _flag(fields, "deceased.id_doc_no", "id_doc_no_differs_from_personal_id")
+        _flag(fields, "deceased.personal_id", "id_doc_no_differs_from_personal_id")
+    _required(fields, reg.year if reg else book_year, DEATH_FIELDS, "deceased.personal_id")
+
+
+Check = Callable[..., None]
+CHECKS: dict[str, Check] = {"birth": cross_check, "marriage": check_marriage, "death": check_death}
+
+
+def check_record(
+    fields: dict[str, FieldValue], register_type: str, *, book_year: int | None = None
+) -> None:
+    """Run the checks of ``register_type``'s records on ``fields`` (reasons added in place)."""
+    CHECKS[register_type](fields, book_year=book_year)

@@ -1,4 +1,7 @@
-"""Pages of a birth register book → records of fields with provenance, validated and scored.
+"""Pages of a register book → records of fields with provenance, validated and scored.
+
+The register's ``forms.RegisterForm`` (``BookContext.register_type``) names the labels, the
+sections, the printed order and the checks; the birth form is the default of every step.
 
 Pure functions: a page's ``PageText`` in, ``RecordResult``s out. The Prefect flow and the CLI are
 thin wrappers around ``extract_page``.
@@ -11,15 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from extraction import values
-from extraction.calibration import Thresholds, load_thresholds, page_condition
-from extraction.checks import cross_check
+from extraction.calibration import THRESHOLDS_FILE, Thresholds, load_thresholds, page_condition
+from extraction.checks import check_record
 from extraction.forms import (
-    BIRTH_FIELDS,
+    BIRTH_FORM,
     BIRTH_FORM_LINES,
-    LABEL_VARIANTS,
-    SECTION_OPENERS,
-    SPEC_BY_KEY,
     FieldType,
+    RegisterForm,
+    form_for,
 )
 from extraction.layout import (
     UNKNOWN_LABEL,
@@ -30,6 +32,7 @@ from extraction.layout import (
     visual_lines,
 )
 from extraction.name_lexicon import (
+    drop_name_tail,
     repair_syllables,
     snap_surname,
     snap_unusual,
@@ -44,8 +47,8 @@ from ocr.types import BBox, PageText, Word, union_bbox
 
 EXTRACTOR_VERSION = "birth-form-2"
 
-# Label ids that start a new entry when the current one already has them.
-ENTRY_STARTERS = ("entry_no", "registration_date", "child.full_name")
+# Label ids that start a new entry when the current one already has them (per form).
+ENTRY_STARTERS = BIRTH_FORM.entry_starters
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,8 @@ def trim_junk(words: list[Word]) -> list[Word]:
     return words[:end]
 
 
-def _key_for(label_id: str, section: str) -> str | None:
-    if not label_id.startswith("@"):
-        return label_id
-    key = f"{section}.{label_id[1:]}"
-    return key if key in SPEC_BY_KEY else None
+def _key_for(label_id: str, section: str, form: RegisterForm = BIRTH_FORM) -> str | None:
+    return form.key_for(label_id, section)
 
 
 # The printed order of label ids in an entry (forms.BIRTH_FORM_LINES, flattened).
@@ -152,13 +152,54 @@ INFER_MIN_SCORE = 55.0
 INFERRED_PENALTY = 0.8
 
 
-def infer_label(text: str, after: int) -> tuple[str, int] | None:
+# Value types that say by themselves which field they are, when the label before them is
+# unreadable ("cnơi tình: Nam" is the sex line): a closed list or a strict number shape.
+_SELF_EVIDENT_TYPES = (FieldType.SEX, FieldType.YEAR, FieldType.ETHNICITY, FieldType.NATIONALITY)
+
+
+def _value_fits(ftype: FieldType, value: str) -> bool:
+    if not value.strip():
+        return False
+    n = values.normalise(ftype, value)
+    return n.value is not None and not n.reasons
+
+
+def infer_label(
+    text: str, after: int, form: RegisterForm = BIRTH_FORM, value: str = ""
+) -> tuple[str, int] | None:
     """The label id a damaged label most likely is: the best match among the next few labels
-    the form prints after position ``after``."""
+    the form prints after position ``after``; failing that, the next label whose type the value
+    plainly is (a sex, a year, an ethnicity, a nationality)."""
+    guess = _infer_by_label(text, after, form)
+    if not value:
+        return guess
+    for pos in range(after + 1, min(after + 3, len(form.order))):
+        spec = form.spec_by_key.get(form.order[pos])
+        if spec is not None and spec.type in _SELF_EVIDENT_TYPES and _value_fits(spec.type, value):
+            # The value's shape wins over a weak label match of another type ("cnơi tình: Nữ"
+            # looks like "Nơi sinh" but is the sex line).
+            guessed = form.spec_by_key.get(guess[0]) if guess else None
+            if (
+                guessed is None
+                or guessed.type not in _SELF_EVIDENT_TYPES
+                or not _value_fits(guessed.type, value)
+            ):
+                return form.order[pos], pos
+            break
+    return guess
+
+
+def _infer_by_label(text: str, after: int, form: RegisterForm) -> tuple[str, int] | None:
     best: tuple[float, str, int] | None = None
-    for pos in range(after + 1, min(after + 1 + INFER_LOOKAHEAD, len(FORM_ORDER))):
-        lid = FORM_ORDER[pos]
-        for variant in LABEL_VARIANTS.get(lid, ()):
+    order = form.order
+    for pos in range(after + 1, min(after + 1 + INFER_LOOKAHEAD, len(order))):
+        lid = order[pos]
+        # The order names keys ("father.birth_year"); a section's label is printed once per
+        # section and listed under its label id ("@birth_year").
+        variants = form.label_variants.get(lid) or form.label_variants.get(
+            "@" + lid.split(".", 1)[-1], ()
+        )
+        for variant in variants:
             v = norm_label_text(variant)
             score = label_score(text, v, fold_accents(v))
             if score >= INFER_MIN_SCORE and (best is None or score > best[0]):
@@ -166,45 +207,48 @@ def infer_label(text: str, after: int) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
-def _order_pos(lid: str, after: int) -> int:
-    for pos in range(after + 1, len(FORM_ORDER)):
-        if FORM_ORDER[pos] == lid:
+def _order_pos(lid: str, after: int, order: tuple[str, ...] = FORM_ORDER) -> int:
+    for pos in range(after + 1, len(order)):
+        if order[pos] == lid or (lid[:1] == "@" and order[pos].endswith("." + lid[1:])):
             return pos
     return after
 
 
-def group_entries(segs: list[Segment], page_no: int) -> list[dict[str, RawField]]:
+def group_entries(
+    segs: list[Segment], page_no: int, form: RegisterForm = BIRTH_FORM
+) -> list[dict[str, RawField]]:
     """Split a page's labelled segments into entries and resolve repeated labels by section."""
     entries: list[dict[str, RawField]] = []
     current: dict[str, RawField] | None = None
-    section = "child"
-    pos = -1  # where in FORM_ORDER the last label found stands
+    section = form.first_section
+    order = form.order
+    pos = -1  # where in the form's order the last label found stands
     for seg in segs:
         lid = seg.hit.label_id
         inferred = False
         if lid == UNKNOWN_LABEL:
-            guess = infer_label(seg.label_text, pos)
+            guess = infer_label(seg.label_text, pos, form, " ".join(w.text for w in seg.words))
             if guess is None or current is None:
                 continue
             lid, pos = guess
             inferred = True
         elif current is not None:
-            pos = _order_pos(lid, pos)
+            pos = _order_pos(lid, pos, order)
         if lid == "book_no":
             continue  # page header: the book number comes from the book's metadata
         # A new entry starts at its number, or when a label it already has comes again (the
         # number itself was misread).
         restart = lid == "entry_no" or (
-            lid in ENTRY_STARTERS and current is not None and lid in current
+            lid in form.entry_starters and current is not None and lid in current
         )
         if current is None or restart:
             current = {}
             entries.append(current)
-            section = "child"
-            pos = FORM_ORDER.index(lid) if lid in FORM_ORDER else -1
-        if lid in SECTION_OPENERS:
-            section = SECTION_OPENERS[lid]
-        key = _key_for(lid, section)
+            section = form.first_section
+            pos = order.index(lid) if lid in order else -1
+        if lid in form.section_openers:
+            section = form.section_openers[lid]
+        key = _key_for(lid, section, form)
         if key is None or key in current:
             continue
         current[key] = RawField(
@@ -244,17 +288,20 @@ def _field(
     )
 
 
-def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
-    """Normalise every key of the form; the id paper's four keys come from one printed value."""
+def normalise_entry(
+    entry: dict[str, RawField], form: RegisterForm = BIRTH_FORM
+) -> dict[str, FieldValue]:
+    """Normalise every key of the form; an id paper's keys come from one printed value."""
     out: dict[str, FieldValue] = {}
     no = entry.get("entry_no")
     digits = "".join(ch for ch in no.raw if ch.isdigit()) if no else ""
     out["entry_no"] = _field(
         "entry_no", no, digits or None, 1.0, [] if digits else ["entry_no_unreadable"]
     )
-    for spec in BIRTH_FIELDS:
+    id_doc_keys = {k for group in form.id_doc_groups for k in group}
+    for spec in form.fields:
         key = spec.key
-        if key.startswith("declarant.id_doc_"):
+        if key in id_doc_keys:
             continue
         raw = entry.get(key)
         if raw is None:
@@ -262,6 +309,12 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
             continue
         text = raw.raw
         fixes: list[str] = ["label_inferred"] if raw.inferred else []
+        if spec.type == FieldType.NAME:
+            # Before case repair: the case the name was typed in tells its words from strays.
+            trimmed = drop_name_tail(text)
+            if trimmed is not None:
+                text = trimmed
+                fixes.append("name_trailing_dropped")
         if spec.type in CASE_REPAIRED:
             text, recased = repair_case(text)
             fixes += ["case_corrected"] if recased else []
@@ -289,40 +342,35 @@ def normalise_entry(entry: dict[str, RawField]) -> dict[str, FieldValue]:
                 text = undoubled
                 fixes.append("date_words_ocr_fixed")
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
-            n = values.normalise_registration_kind(text)
+            n = values.normalise_registration_kind(text, form.registration_kinds)
         else:
             n = values.normalise(spec.type, text)
         value, score = n.value, n.score
         for fix in fixes:
             score *= FIX_PENALTIES.get(fix, 1.0)
-        if key in PHRASE_KEYS and value:
-            value, factor, reason = snap_closed_list(key, value)
+        if key in form.phrase_kinds and value:
+            value, factor, reason = snap_closed_list(key, value, form.phrase_kinds[key])
             score *= factor
             fixes += [reason] if reason else []
         out[key] = _field(key, raw, value, score, [*n.reasons, *fixes])
-    doc = entry.get("declarant.id_doc_type")
-    doc_keys = (
-        "declarant.id_doc_type",
-        "declarant.id_doc_no",
-        "declarant.id_doc_issue_date",
-        "declarant.id_doc_issuer",
-    )
-    if doc is None:
-        for k in doc_keys:
-            out[k] = FieldValue(key=k, value=None, confidence=0.0, reasons=["label_not_found"])
-    else:
+    for doc_keys in form.id_doc_groups:
+        doc = entry.get(doc_keys[0])
+        if doc is None:
+            for k in doc_keys:
+                out[k] = FieldValue(key=k, value=None, confidence=0.0, reasons=["label_not_found"])
+            continue
         parsed = values.parse_id_doc(doc.raw)
-        for k, v in zip(doc_keys, parsed[:4], strict=True):
+        for k, v in zip(doc_keys, parsed[:4][: len(doc_keys)], strict=True):
             # The id paper's reasons name their part (``id_doc_no_…``); each goes to its key.
             part = k.split(".", 1)[1]
             reasons = [r for r in parsed[4] if r.startswith(part)]
             score = 1.0 if not reasons else 0.5
-            if k in PHRASE_KEYS and v:
-                v, factor, reason = snap_closed_list(k, v)
+            if k in form.phrase_kinds and v:
+                v, factor, reason = snap_closed_list(k, v, form.phrase_kinds[k])
                 score *= factor
                 reasons += [reason] if reason else []
             out[k] = _field(k, doc, v, score, reasons)
-    return out
+    return {k: out[k] for k in ("entry_no", *form.keys)}  # in the form's order
 
 
 # A name syllable that is an accent variant of a usual one: most often a misread diacritic.
@@ -338,6 +386,7 @@ FIX_PENALTIES = {
     "name_surname_corrected": SURNAME_FIXED_PENALTY,
     "name_syllable_corrected": UNUSUAL_NAME_PENALTY,
     "case_corrected": CASE_FIXED_PENALTY,
+    "name_trailing_dropped": TRAILING_DROPPED_PENALTY,
 }
 
 PHRASE_KEYS = {
@@ -347,11 +396,14 @@ PHRASE_KEYS = {
 }
 
 
-def snap_closed_list(key: str, value: str) -> tuple[str, float, str | None]:
+def snap_closed_list(
+    key: str, value: str, kind: str | None = None
+) -> tuple[str, float, str | None]:
     """A closed-list value (relationship, title, issuer) snapped to its phrase, or the phrase it
     starts with when only stray words (signature strokes, a stamp) follow; with the confidence
-    factor and the reason to record, or the value unchanged."""
-    kind = PHRASE_KEYS[key]
+    factor and the reason to record, or the value unchanged. ``kind``: the phrase list (by
+    default the birth form's for ``key``)."""
+    kind = kind or PHRASE_KEYS[key]
     snapped = snap_phrase(value, kind)
     if snapped.changed:
         return snapped.value, snapped.score, "phrase_corrected"
@@ -391,6 +443,7 @@ SOFT_REASONS = frozenset(
         "date_from_words",
         "date_from_digits",
         "label_inferred",
+        "name_trailing_dropped",
     }
 )
 
@@ -408,12 +461,15 @@ def has_hard_reason(f: FieldValue) -> bool:
 
 
 def score_and_decide(
-    fields: dict[str, FieldValue], thresholds: Thresholds, condition: str | None = None
+    fields: dict[str, FieldValue],
+    thresholds: Thresholds,
+    condition: str | None = None,
+    form: RegisterForm = BIRTH_FORM,
 ) -> None:
     """Set each field's status: accepted only when confident enough for its type (on a page of
     this condition) and unflagged."""
     for key, f in fields.items():
-        spec = SPEC_BY_KEY.get(key)
+        spec = form.spec_by_key.get(key)
         ftype = spec.type.value if spec else "text"
         limit = thresholds.for_key(key, ftype, condition)
         hard = has_hard_reason(f)
@@ -430,15 +486,16 @@ def extract_page(
     *,
     thresholds: Thresholds | None = None,
 ) -> list[RecordResult]:
-    th = thresholds or load_thresholds()
-    entries = group_entries(segments(visual_lines(page)), page_no)
+    form = form_for(ctx.register_type)
+    th = thresholds or load_thresholds(THRESHOLDS_FILE.parent / form.thresholds_file)
+    entries = group_entries(segments(visual_lines(page), form), page_no, form)
     condition = page_condition(mean_conf(page))
     records = []
     for entry in entries:
-        fields = normalise_entry(entry)
+        fields = normalise_entry(entry, form)
         entry_no = fields.pop("entry_no", None)
-        cross_check(fields, book_year=ctx.year)
-        score_and_decide(fields, th, condition)
+        check_record(fields, form.register_type, book_year=ctx.year)
+        score_and_decide(fields, th, condition, form)
         records.append(
             RecordResult(
                 register_type=ctx.register_type,

@@ -104,12 +104,24 @@ def decode_personal_id(number: str) -> PersonalIdInfo | None:
     )
 
 
+def drop_stray_tail(raw: str, lengths: tuple[int, ...]) -> str:
+    """A number followed by a speck read as a letter (``001215284119 l``): the tail goes when
+    what stays has a valid number of digits, so the speck is not mapped to a digit (l → 1)."""
+    words = raw.split()
+    while len(words) > 1 and len(words[-1]) <= 2 and not any(c.isdigit() for c in words[-1]):
+        words.pop()
+        head = " ".join(words)
+        if sum(c.isdigit() for c in head) in lengths:
+            return head
+    return raw
+
+
 def read_personal_id(raw: str, *, sex: str | None = None, birth_year: int | None = None) -> IdCheck:
     """Check a personal number against identity.md (and the record's sex and birth year).
 
     ``sex`` is ``Nam``/``Nữ`` as normalised; a mismatch is a warning for review.
     """
-    s, fixed = clean_digits(raw)
+    s, fixed = clean_digits(drop_stray_tail(raw, (PERSONAL_ID_LEN,)))
     if not s:
         return IdCheck(None)
     reasons: list[str] = []
@@ -133,7 +145,7 @@ def read_personal_id(raw: str, *, sex: str | None = None, birth_year: int | None
 
 def read_cmnd(raw: str) -> IdCheck:
     """An old ID card number: 9 digits (12-digit cards were also issued 2012–2016)."""
-    s, fixed = clean_digits(raw)
+    s, fixed = clean_digits(drop_stray_tail(raw, (CMND_LEN, PERSONAL_ID_LEN)))
     if not s:
         return IdCheck(None)
     reasons = ["id_doc_ocr_fixed"] if fixed else []

@@ -1,8 +1,8 @@
 """From OCR words to labelled values: visual lines, label spans, values between labels.
 
 Nothing here knows pixel positions of a form: labels are found by what is printed (fuzzy match of
-the label variants in ``forms.LABEL_VARIANTS``), and a value is what follows its label up to the
-next label, continued on the following line(s) when that line starts with no label.
+the label variants of the register's ``forms.RegisterForm``), and a value is what follows its
+label up to the next label, continued on the following line(s) when that line starts with none.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from extraction.forms import LABEL_VARIANTS
+from extraction.forms import BIRTH_FORM, RegisterForm
 from extraction.text import fold_accents
 from ocr.types import BBox, PageText, Word, union_bbox
 
@@ -121,9 +122,9 @@ def _folded(text: str) -> str:
 
 
 @cache
-def _variants() -> list[tuple[str, str, str, int]]:
+def _variants(form: RegisterForm = BIRTH_FORM) -> list[tuple[str, str, str, int]]:
     out = []
-    for label_id, variants in LABEL_VARIANTS.items():
+    for label_id, variants in form.label_variants.items():
         for v in variants:
             n = norm_label_text(v)
             out.append((label_id, n, _folded(n), len(n.split())))
@@ -162,8 +163,8 @@ def _colon_at(words: list[Word], j: int) -> tuple[bool, int]:
     return False, 0
 
 
-def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
-    """Non-overlapping label hits on one line, best first then left to right."""
+def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> list[LabelHit]:
+    """Non-overlapping label hits of ``form``'s labels on one line, left to right."""
     words = line.words
     cands: list[LabelHit] = []
     for j in range(len(words)):
@@ -180,7 +181,7 @@ def find_labels(line: VLine, line_no: int) -> list[LabelHit]:
             if not span:
                 continue
             n_words = len(span.split())
-            for label_id, variant, folded, v_words in _variants():
+            for label_id, variant, folded, v_words in _variants(form):
                 if abs(v_words - n_words) > 1:
                     continue
                 need = _min_score(variant)
@@ -245,14 +246,15 @@ def _looks_like_label_line(line: VLine) -> bool:
     return False
 
 
-def segments(lines: list[VLine]) -> list[Segment]:
-    """Every label on the page in reading order, each with the words of its value."""
-    hits_per_line = [find_labels(ln, i) for i, ln in enumerate(lines)]
+def segments(lines: list[VLine], form: RegisterForm = BIRTH_FORM) -> list[Segment]:
+    """Every label of ``form`` on the page in reading order, each with the words of its value."""
+    hits_per_line = [find_labels(ln, i, form) for i, ln in enumerate(lines)]
+    pitch = line_pitch(lines)
     out: list[Segment] = []
     for i, (line, hits) in enumerate(zip(lines, hits_per_line, strict=True)):
         if not hits:
             # A line with no label continues the value above it (a wrapped value), if close.
-            if out and out[-1].hit.line + out[-1].lines == i and _continues(lines, i):
+            if out and out[-1].hit.line + out[-1].lines == i and _continues(lines, i, pitch):
                 out[-1].words.extend(line.words)
                 out[-1].lines += 1
             continue
@@ -274,9 +276,20 @@ def segments(lines: list[VLine]) -> list[Segment]:
     return out
 
 
-def _continues(lines: list[VLine], i: int) -> bool:
+def line_pitch(lines: list[VLine]) -> float:
+    """The page's usual distance between one printed line and the next (median)."""
+    gaps = sorted(abs(b.cy - a.cy) for a, b in pairwise(lines))
+    return gaps[len(gaps) // 2] if gaps else 0.0
+
+
+# A wrapped value's next line is at most this many of the page's line pitches below (forms
+# printed for handwriting space their lines more than twice the text height).
+CONTINUATION_PITCHES = 1.25
+
+
+def _continues(lines: list[VLine], i: int, pitch: float = 0.0) -> bool:
     prev, cur = lines[i - 1], lines[i]
     gap = cur.cy - prev.cy
-    if gap > 2.2 * max(prev.height, cur.height):
+    if gap > max(2.2 * max(prev.height, cur.height), CONTINUATION_PITCHES * pitch):
         return False
     return not _looks_like_label_line(cur)

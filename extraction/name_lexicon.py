@@ -9,6 +9,7 @@ spelled right goes to review too, which is the cheap side of the error.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from extraction.text import fold_accents
@@ -20,7 +21,7 @@ Khổng Kim Lã Lục Nông Hứa Âu Doãn Đồng Giang Hàn Hầu Lại Mẫn
 Tiêu Tống Từ Ứng Vi Viên Bế Cầm Lò Lường Quàng Sầm Hoàng Tôn Thất Nữ Điêu Ma Giàng Sùng Thào
 Vàng Hờ Mùa Lầu Chảo Bàn Triệu Đèo Vừ Thạch Danh Sơn Kha Y Nay Ksor Rơ Đinh La Trình Ông Bạch
 Cù Diệp Đới Hán Lữ Mã Nhâm Ôn Quan Sử Thiều Thịnh Văn Yên Ly Hạng Tráng Chá Lý Vừ Hoàng Cư
-Phàn Chẻo Tẩn Lèng Hảng Mông Nhữ Hầu Giàng Sùng
+Phàn Chẻo Tẩn Lèng Hảng Mông Nhữ Hầu Giàng Sùng Tòng Bạc Lù Khà Lỳ Pờ Hoàng Lộc Hoàng
 """
 
 MIDDLE_AND_GIVEN = """
@@ -129,9 +130,18 @@ COMMON_SURNAMES = [
 ]
 
 
+# Surnames of the ethnic minorities whose given names (Thái, Hmông, Dao, Tày …) are outside this
+# lexicon: names under them are left as read.
+MINORITY_SURNAMES = """
+Lò Lường Quàng Cầm Sầm Bế Nông Vi Lục Tòng Bạc Lù Khà Lỳ Pờ Giàng Sùng Thào Vàng Hờ Mùa Lầu
+Chảo Bàn Đèo Vừ Ksor Rơ Nay Y Mông Phàn Chẻo Tẩn Lèng Hảng Ma Điêu Hạng Tráng Chá Cư
+"""
+
+
 @cache
 def _kinh_surnames() -> frozenset[str]:
-    return frozenset(s.casefold() for s in COMMON_SURNAMES[:30])
+    minority = {w.casefold() for w in MINORITY_SURNAMES.split()}
+    return frozenset(s.casefold() for s in SURNAMES.split()) - minority
 
 
 @cache
@@ -163,9 +173,45 @@ def snap_surname(name: str) -> str | None:
     return " ".join(words)
 
 
+# The given and middle names most often written (our choice among same-letter variants when a
+# tone mark was misread: ``Nhỉ`` is ``Nhi`` more often than ``Nhị``).
+COMMON_GIVEN = frozenset(
+    w.casefold()
+    for w in """
+Anh Minh Linh Huyền Hương Trang Hà Thu Vân Nhi Chi Quân Dung Dũng Tuấn Hùng Hải Hiền Hoa Lan Mai
+Ngọc Hằng Phương Thảo Yến Nga Nam Long Sơn Thành Trung Đức Văn Thị Hữu Quang Thanh Tâm Hạnh Hồng
+Thủy Thúy Giang Hòa Bình Hưng Huy Khánh Vy My Trâm Ngân Loan Tú Việt Cường Thắng Toàn Tùng Hoàng
+Huệ Liên Nhung Quỳnh Uyên An Bảo Gia Kim Xuân Thư Trinh Duy Đình Công Mạnh Quốc Tiến Hoài Diệp
+""".split()
+)
+
+_USUAL_MIDDLE = frozenset({"văn", "thị"})
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def tone_skeleton(syllable: str) -> str:
+    """The syllable without its tone mark; vowel marks (â ă ê ô ơ ư đ) stay."""
+    decomposed = unicodedata.normalize("NFD", syllable.casefold())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+
+
+def _snap_target(w: str) -> str | None:
+    """The name syllable an unusual syllable most likely is: the only one of the same letters,
+    else the only one differing by the tone mark alone, else the only common one of those."""
+    options = _by_folded().get(fold_accents(w), set())
+    if len(options) == 1:
+        return next(iter(options))
+    same_vowels = {o for o in options if tone_skeleton(o) == tone_skeleton(w)}
+    if len(same_vowels) == 1:
+        return next(iter(same_vowels))
+    common = same_vowels & COMMON_GIVEN
+    return next(iter(common)) if len(common) == 1 else None
+
+
 def snap_unusual(name: str) -> str | None:
-    """The name with each unusual syllable replaced by the one name syllable of the same letters
-    (``Chỉ`` → ``Chi``, ``Nhĩ`` → ``Nhi``); None when nothing is unambiguous to change."""
+    """The name with each unusual syllable replaced by the name syllable it most likely is
+    (``Chỉ`` → ``Chi``, ``Nhỉ`` → ``Nhi``, ``HUYỆN`` → ``HUYỀN``); None when nothing is
+    unambiguous to change."""
     words = name.split()
     # Minority names (Hmông, Dao, Thái …) are outside this lexicon: leave them as read.
     if not words or words[0].casefold() not in _kinh_surnames():
@@ -175,10 +221,12 @@ def snap_unusual(name: str) -> str | None:
         w = word.casefold()
         if w in name_syllables():
             continue
+        target = _snap_target(w)
         options = _by_folded().get(fold_accents(w), set())
-        if len(options) != 1:
+        if 0 < i < len(words) - 1 and (middle := options & _USUAL_MIDDLE):
+            target = next(iter(middle))  # "Trần Vấn Anh": the middle name is Văn far more often
+        if target is None:
             continue
-        (target,) = options
         words[i] = target.upper() if word.isupper() else target.capitalize()
         changed = True
     return " ".join(words) if changed else None
@@ -236,3 +284,49 @@ def repair_syllables(name: str) -> str | None:
             words[i] = fix
             changed = True
     return " ".join(words) if changed else None
+
+
+def _tail_is_stray(word: str, others: list[str]) -> bool:
+    from extraction.syllables import is_valid_syllable
+
+    core = word.strip(".,:;")
+    letters = [c for c in core if c.isalpha()]
+    if not letters or len(letters) < len(core):
+        return True  # a speck or a stroke: "ˆ", "l»WA/w—", "N-ày"
+    if len(letters) <= 2 and not is_valid_syllable(core):
+        return True  # "l", "s", "Ầ"; a longer misread word stays for the reviewer
+    # A name is typed in one case, which its first two words show: a word in another case
+    # after them is a printed word of the next label or a stroke ("TRẦN YẾN AN tháng").
+    head = [w for w in others[:2] if w[:1].isalpha()]
+    head_letters = [c for w in head for c in w if c.isalpha()]
+    if not head_letters:
+        return False
+    if all(c.isupper() for c in head_letters):
+        return not core.isupper()
+    if all(w[:1].isupper() and w[1:] == w[1:].lower() for w in head):
+        return core.islower() or (len(letters) > 1 and core.isupper())
+    return False
+
+
+def drop_name_tail(name: str) -> str | None:
+    """The name without stray words after it (specks, signature strokes, the next label's
+    words); at least two words stay. None when nothing is dropped."""
+    words = _join_split_initial(name.split())
+    end = len(words)
+    while end > 2 and _tail_is_stray(words[end - 1], words[: end - 1]):
+        end -= 1
+    out = " ".join(words[:end])
+    return out if out != " ".join(name.split()) else None
+
+
+def _join_split_initial(words: list[str]) -> list[str]:
+    """``T hắng`` → ``Thắng``: a capital read apart from the rest of its syllable."""
+    out: list[str] = []
+    for w in words:
+        if out and len(out[-1]) == 1 and out[-1].isupper() and w.islower():
+            joined = out[-1] + w
+            if joined.casefold() in name_syllables():
+                out[-1] = joined
+                continue
+        out.append(w)
+    return out

@@ -47,6 +47,27 @@ RELATIONSHIPS: tuple[str, ...] = (
     "Người được uỷ quyền",
 )
 
+# A death's declarant, by relation to the deceased.
+DEATH_RELATIONSHIPS: tuple[str, ...] = (
+    "Con đẻ",
+    "Con trai",
+    "Con gái",
+    "Con",
+    "Vợ",
+    "Chồng",
+    "Cháu nội",
+    "Cháu ngoại",
+    "Cháu ruột",
+    "Anh ruột",
+    "Chị ruột",
+    "Em ruột",
+    "Cha đẻ",
+    "Bố đẻ",
+    "Mẹ đẻ",
+    "Người được ủy quyền",
+    "Người được uỷ quyền",
+)
+
 TITLES: tuple[str, ...] = (
     "Chủ tịch",
     "Phó Chủ tịch",
@@ -88,10 +109,15 @@ def _titles() -> tuple[str, ...]:
     return TITLES
 
 
+def _death_relationships() -> tuple[str, ...]:
+    return DEATH_RELATIONSHIPS
+
+
 PHRASES: dict[str, Callable[[], tuple[str, ...]]] = {
     "relationship": _relationships,
     "title": _titles,
     "issuer": issuers,
+    "death_relationship": _death_relationships,
 }
 
 

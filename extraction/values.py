@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple
@@ -42,6 +43,7 @@ from rapidfuzz.distance import Levenshtein
 from extraction.dates import read_date_digits, read_date_words, read_number_words
 from extraction.forms import FieldType
 from extraction.identity import IdCheck, clean_digits, read_id_doc_no, read_personal_id
+from extraction.refno import read_ref_no
 from extraction.syllables import (
     OCR_CONFUSIONS,
     Lexicon,
@@ -50,6 +52,7 @@ from extraction.syllables import (
     lexicon_key,
 )
 from extraction.text import clean_text, fold_accents, is_blank, nfc
+from extraction.times import read_time
 from extraction.vocab import (
     ADMIN_KINDS,
     AdminLevel,
@@ -98,6 +101,8 @@ PENALTIES: dict[str, float] = {
     "date_words_in_digits": 0.9,
     "id_doc_ocr_fixed": 0.85,
     "date_separator_lost": 0.8,
+    "time_ocr_fixed": 0.85,
+    "ref_no_ocr_fixed": 0.85,
 }
 _WARNING_SCORE = 0.7  # a value read cleanly but failing a check (personal number mismatch)
 
@@ -257,9 +262,13 @@ def normalise_nationality(raw: str) -> Normalised:
     return n
 
 
-def normalise_registration_kind(raw: str) -> Normalised:
-    """``Đúng hạn`` → ``dung_han`` (``forms.REGISTRATION_KINDS``)."""
-    return _from_vocab(match_registration_kind(raw), "registration_kind")
+def normalise_registration_kind(
+    raw: str, kinds: Mapping[str, tuple[str, ...]] | None = None
+) -> Normalised:
+    """``Đúng hạn`` → ``dung_han``: the birth register's ``forms.REGISTRATION_KINDS``, or the
+    register's own ``kinds`` (code → wordings)."""
+    m = match_registration_kind(raw) if kinds is None else match_registration_kind(raw, kinds)
+    return _from_vocab(m, "registration_kind")
 
 
 def normalise_id_doc_type(raw: str) -> Normalised:
@@ -535,6 +544,27 @@ def _snap_name(name: str, kind: str | None) -> tuple[str, float] | None:
     return snap.value, round(snap.score * 0.9, 4)
 
 
+# Words of an address that OCR misreads by an accent, in a position only they take: before a
+# name (a capital) or a number. "phổ Minh Khai" is "phố Minh Khai"; "tính Lào Cai" is "tỉnh
+# Lào Cai". Lower-case only: a capitalised word there is a name ("phố Phó Đức Chính").
+_PLACE_WORD_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bthành ph[ôổồốộỗoó]\b(?!\w)"), "thành phố"),
+    (re.compile(r"\bph[ôổồộỗo](?= [A-ZĐÂĂÊÔƠƯ\d])"), "phố"),
+    (re.compile(r"\bt[íìịĩi]nh(?= [A-ZĐÂĂÊÔƠƯ])"), "tỉnh"),
+    (re.compile(r"\bng[ôỗốồổọo](?= \d)"), "ngõ"),
+    (re.compile(r"\bng[aáàạả]ch(?= \d)"), "ngách"),
+    (re.compile(r"\b([Tt])r[ùúủũụ]ng ương\b"), r"\1rung ương"),
+)
+
+
+def fix_place_words(text: str) -> tuple[str, bool]:
+    """Address words with a misread accent put right (see ``_PLACE_WORD_FIXES``)."""
+    out = text
+    for pattern, repl in _PLACE_WORD_FIXES:
+        out = pattern.sub(repl, out)
+    return out, out != text
+
+
 def correct_place(raw: str) -> Normalised:
     """Clean a place and snap OCR-damaged unit names to the gazetteer.
 
@@ -545,11 +575,11 @@ def correct_place(raw: str) -> Normalised:
     """
     if is_blank(raw):
         return BLANK
-    text = clean_text(raw)
+    text, words_fixed = fix_place_words(clean_text(raw))
     parts = _COMPONENT_SPLIT_RE.split(text)
     out: list[str] = []
-    reasons: list[str] = []
-    score = 1.0
+    reasons: list[str] = ["place_prefix_corrected"] if words_fixed else []
+    score = 0.9 if words_fixed else 1.0
     # The gazetteer's wards and districts are Hà Nội's: a place in another province is never
     # snapped to them ("Tiên Thắng, Tiên Lãng, Hải Phòng" is not Hà Nội's "Tiến Thắng").
     named = {canonical_province(_split_prefix(p)[2]) for p in parts[::2]} - {None}
@@ -688,6 +718,22 @@ def parse_id_doc(raw: str) -> IdDoc:
     return IdDoc(doc_type, doc_no, issue_date, issuer, tuple(dict.fromkeys(reasons)))
 
 
+def normalise_time(raw: str) -> Normalised:
+    """``14 giờ 30 phút`` → ``14:30`` (``extraction.times``); reasons ``time_unparseable``,
+    ``time_out_of_range``, ``time_ocr_fixed``."""
+    t = read_time(raw)
+    if t.value is None:
+        return BLANK if not t.reasons else Normalised(None, False, t.reasons, 0.0)
+    return Normalised(t.value, bool(t.reasons), t.reasons, _penalised(t.reasons))
+
+
+def normalise_ref_no(raw: str) -> Normalised:
+    """A document's reference number (``430/BV-GBT``, ``extraction.refno``); reason
+    ``ref_no_ocr_fixed``."""
+    r = read_ref_no(raw)
+    return Normalised(r.value, bool(r.reasons), r.reasons, _penalised(r.reasons))
+
+
 # --------------------------------------------------------------------------------------------
 # Dispatcher
 # --------------------------------------------------------------------------------------------
@@ -727,4 +773,8 @@ def normalise(
         return correct_place(raw)
     if ft is FieldType.ENTRY_NO:
         return normalise_entry_no(raw)
+    if ft is FieldType.TIME:
+        return normalise_time(raw)
+    if ft is FieldType.REF_NO:
+        return normalise_ref_no(raw)
     return normalise_text(raw)

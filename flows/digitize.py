@@ -87,6 +87,7 @@ def digitize_book(
         Path(source), RegisterType(register_type), book_no, registration_authority, year
     )
     book = ingest_book(req.source, Path(data_dir))
+    steps.check_register_type(book, req, Path(data_dir), steps.shared_engine(lang))
     engine = db_engine(db_url)
     repo.upgrade(engine)
     book_id, todo = steps.register_book(engine, req, book)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from civreg_cli.errors import CivregError, PageError
+from civreg_cli.errors import CivregError, InputError, PageError
 from extraction.extract import EXTRACTOR_VERSION, BookContext, extract_page
+from extraction.heading import page_heading
 from extraction.syllables import text_plausibility
 from extraction.types import RegisterType
 from ingest import IngestedBook, StoredPage
@@ -110,6 +111,33 @@ def read_stored_page(
     )
 
 
+# Pages read, at the start of a book, to find its printed heading (a cover may come first).
+HEADING_PAGES = 3
+
+
+def check_register_type(
+    book: IngestedBook, req: BookRequest, data_dir: Path, engine: OcrEngine
+) -> None:
+    """Stop a book whose first printed heading names another register than the one asked for
+    (death pages uploaded as births), before anything is loaded. The pages read are kept, so
+    the book's run does not read them again."""
+    for page in book.pages[:HEADING_PAGES]:
+        outcome = read_stored_page(page, data_dir, engine)
+        if not outcome.ok or outcome.ocr_path is None:
+            continue
+        heading = page_heading(PageText.load(outcome.ocr_path))
+        if heading is None:
+            continue
+        if heading.register_type != req.register_type.value:
+            raise InputError(
+                f"book {req.book_no} ({book.source_name}): page {page.page_no} is headed "
+                f"'{heading.text}', a {heading.register_type} register, not "
+                f"{req.register_type.value}; nothing was loaded",
+                advice=f"digitize it with --type {heading.register_type}",
+            )
+        return
+
+
 def register_book(engine: Engine, req: BookRequest, book: IngestedBook) -> tuple[int, list[int]]:
     """Create (or find) the book and its pages; return its id and the pages still to do."""
     sf = repo.session_factory(engine)
@@ -147,6 +175,15 @@ def load_page(
             repo.mark_page(s, book_id, outcome.page_no, PageStatus.FAILED, error=outcome.error)
         return 0
     text = PageText.load(outcome.ocr_path)
+    heading = page_heading(text)
+    if heading is not None and heading.register_type != req.register_type.value:
+        error = (
+            f"page {outcome.page_no} is headed '{heading.text}' ({heading.register_type}), "
+            f"not a page of this {req.register_type.value} book"
+        )
+        with sf.begin() as s:
+            repo.mark_page(s, book_id, outcome.page_no, PageStatus.FAILED, error=error)
+        return 0
     ctx = BookContext(req.register_type, req.book_no, req.registration_authority, year)
     records = extract_page(text, outcome.page_no, ctx)
     with sf.begin() as s:

@@ -150,6 +150,9 @@ class Book(TimestampMixin, Base):
     source_name: Mapped[str] = mapped_column(sa.String(512))
     page_count: Mapped[int] = mapped_column(sa.Integer)
     status: Mapped[BookStatus] = mapped_column(StrEnumType(BookStatus), default=BookStatus.INGESTED)
+    # Set when a supervisor approves the book (its records are final); cleared on reopening.
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by: Mapped[str | None] = mapped_column(sa.String(128))
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="book", order_by="Page.page_no", passive_deletes="all"
@@ -215,6 +218,8 @@ class Record(TimestampMixin, Base):
     status: Mapped[FieldStatus] = mapped_column(StrEnumType(FieldStatus))
     extractor_version: Mapped[str] = mapped_column(sa.String(64))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when its book is approved: a final record can be certified and is no longer edited.
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     book: Mapped[Book] = relationship()
     fields: Mapped[list[FieldValueRow]] = relationship(
@@ -301,3 +306,137 @@ class FieldRevision(Base):
 
     def __repr__(self) -> str:
         return f"<FieldRevision field={self.field_value_id} #{self.revision_no}>"
+
+
+# --- the review app: people, what they did, what they read ---------------------------------------
+
+
+class Role(StrEnum):
+    ARCHIVE_STAFF = "archive_staff"
+    REVIEWER = "reviewer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class UploadStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ApprovalAction(StrEnum):
+    APPROVE = "approve"
+    REOPEN = "reopen"
+
+
+class AuditVerdict(StrEnum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+
+
+class User(TimestampMixin, Base):
+    """A person who signs in to the review app. Never deleted: ``active`` is cleared instead."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (_enum_check("role", Role, "role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<User id={self.id} {self.username!r} {self.role}>"
+
+
+class AccessLog(Base):
+    """One read (or change) of personal data: who, what, when, why. Append-only."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (sa.Index(None, "record_id"), sa.Index(None, "username", "at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, server_default=sa.func.now()
+    )
+    username: Mapped[str] = mapped_column(sa.String(128))
+    action: Mapped[str] = mapped_column(sa.String(32))  # e.g. "view_record", "view_image"
+    purpose: Mapped[str] = mapped_column(sa.String(255))  # e.g. "review", "audit"
+    book_id: Mapped[int | None] = mapped_column(sa.ForeignKey("book.id"))
+    record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("record.id"))
+
+
+class Upload(TimestampMixin, Base):
+    """A scanned book file received by the app, kept once by SHA-256, and its digitization run."""
+
+    __tablename__ = "upload"
+    __table_args__ = (
+        _enum_check("status", UploadStatus, "status"),
+        _enum_check("register_type", RegisterType, "register_type"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(sa.String(512))
+    stored_path: Mapped[str] = mapped_column(sa.String(1024))  # relative to the data dir
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # pdf | tiff | image | zip (by content)
+    register_type: Mapped[RegisterType] = mapped_column(StrEnumType(RegisterType))
+    book_no: Mapped[str] = mapped_column(sa.String(32))
+    registration_authority: Mapped[str] = mapped_column(sa.String(255))
+    year: Mapped[int | None] = mapped_column(sa.Integer)
+    uploaded_by: Mapped[str] = mapped_column(sa.String(128))
+    status: Mapped[UploadStatus] = mapped_column(
+        StrEnumType(UploadStatus), default=UploadStatus.QUEUED
+    )
+    error: Mapped[str | None] = mapped_column(sa.Text)  # a message without personal data
+    runs: Mapped[int] = mapped_column(sa.Integer, default=0)
+    book_id: Mapped[int | None] = mapped_column(sa.ForeignKey("book.id"))
+
+
+class BookApprovalEvent(Base):
+    """A supervisor approved or reopened a book (with the reason). Append-only."""
+
+    __tablename__ = "book_approval_event"
+    __table_args__ = (
+        sa.Index(None, "book_id"),
+        _enum_check("action", ApprovalAction, "action"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(sa.ForeignKey("book.id"))
+    action: Mapped[ApprovalAction] = mapped_column(StrEnumType(ApprovalAction))
+    by: Mapped[str] = mapped_column(sa.String(128))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, server_default=sa.func.now()
+    )
+
+
+class AuditSample(Base):
+    """A field the pipeline accepted on its own, drawn at random for a supervisor to check.
+
+    ``field_version`` is the version that was drawn: the verdict is about that value. The
+    verdicts kept here are the book's measured error rate of auto-accepted fields.
+    """
+
+    __tablename__ = "audit_sample"
+    __table_args__ = (
+        sa.UniqueConstraint("book_id", "field_value_id"),
+        _enum_check("verdict", AuditVerdict, "verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(sa.ForeignKey("book.id"))
+    field_value_id: Mapped[int] = mapped_column(sa.ForeignKey("field_value.id"))
+    field_version: Mapped[int] = mapped_column(sa.Integer)
+    drawn_by: Mapped[str] = mapped_column(sa.String(128))
+    drawn_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, server_default=sa.func.now()
+    )
+    verdict: Mapped[AuditVerdict | None] = mapped_column(StrEnumType(AuditVerdict))
+    checked_by: Mapped[str | None] = mapped_column(sa.String(128))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

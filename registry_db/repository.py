@@ -612,13 +612,15 @@ def update_field(
     changed_by: str,
     reason: str | None,
     expected_version: int,
+    new_reasons: Sequence[str] | None = None,
 ) -> FieldValueRow:
     """A reviewer's change of one field: a new revision, the field owned by the reviewer from now
     on (a re-run of the pipeline never overwrites it), the record's status recomputed.
 
     ``expected_version`` is the ``version`` the reviewer saw; when the field has moved on since,
     :class:`ConflictError` is raised and nothing changes. Saving what is already stored changes
-    nothing and writes no revision.
+    nothing and writes no revision. ``new_reasons``, when given, replaces the field's reason
+    codes (what the checks say after the change). A final record (its book approved) is refused.
     """
     status = FieldStatus(new_status)
     if not changed_by or changed_by.startswith(PIPELINE_AUTHOR_PREFIX) or len(changed_by) > 128:
@@ -657,6 +659,11 @@ def update_field(
             .with_for_update(of=Record)
             .execution_options(populate_existing=True)
         )
+        if record is not None and record.final_at is not None:
+            raise DatabaseError(
+                f"record id {record.id} is final (its book was approved)",
+                advice="a supervisor must reopen the book before it can be changed",
+            )
         row = load()
         if row.version != expected_version:
             raise conflict(row)
@@ -684,6 +691,8 @@ def update_field(
         row.value = new_value
         row.status = status
         row.source = FieldSource.REVIEWER
+        if new_reasons is not None:
+            row.reasons = list(new_reasons)
         session.flush()
         assert record is not None
         statuses = session.scalars(

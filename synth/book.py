@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image, TiffImagePlugin
 
 from civreg_cli.errors import InputError
+from extraction.forms import FORMS
 from synth.degrade import QUALITIES, BookScan, degrade
 from synth.records import BookSpec, Entry, make_book_spec, make_entries
 from synth.render import DPI, PAGE_H, PAGE_W, Layout, Page, RenderStyle
@@ -31,12 +32,10 @@ from synth.render import DPI, PAGE_H, PAGE_W, Layout, Page, RenderStyle
 GENERATOR = "civreg.synth"
 GENERATOR_VERSION = "0.1.0"
 
-REGISTER_TYPES = ("birth",)
+REGISTER_TYPES = tuple(FORMS)  # birth, marriage, death
 LAYOUTS = ("form",)
 FORMATS = ("pdf", "tiff", "png")
 _NOT_YET = {
-    "marriage": "marriage books are not yet supported (only birth)",
-    "death": "death books are not yet supported (only birth)",
     "ledger": "the ledger (table) layout is not yet supported (only form)",
 }
 MAX_RECORDS = 100_000
@@ -46,9 +45,10 @@ def _validate(
     register_type: str, layout: str, records: int, seed: int, quality: str, fmt: str
 ) -> str:
     if register_type not in REGISTER_TYPES:
-        if register_type in _NOT_YET:
-            raise InputError(f"--type {register_type}: {_NOT_YET[register_type]}")
-        raise InputError(f"unknown register type {register_type!r}", advice="use --type birth")
+        raise InputError(
+            f"unknown register type {register_type!r}",
+            advice=f"use --type {' | '.join(REGISTER_TYPES)}",
+        )
     if layout not in LAYOUTS:
         if layout in _NOT_YET:
             raise InputError(f"--layout {layout}: {_NOT_YET[layout]}")
@@ -98,7 +98,7 @@ def _book_identity(
 
 def truth_record(book: BookSpec, entry: Entry) -> dict[str, Any]:
     return {
-        "register_type": "birth",
+        "register_type": book.form.register_type,
         "book_no": book.book_no,
         "entry_no": entry.entry_no,
         "registration_authority": book.authority,
@@ -130,7 +130,12 @@ def write_sample_book(
     render_rng = random.Random(f"civreg-synth/{seed}/render")
     book_no, year, first = _book_identity(data_rng, book_no, year)
     book = make_book_spec(
-        data_rng, year=year, book_no=book_no, authority=authority, first_entry_no=first
+        data_rng,
+        year=year,
+        book_no=book_no,
+        authority=authority,
+        first_entry_no=first,
+        form=FORMS[register_type],
     )
     entries = make_entries(data_rng, book, records)
     style = RenderStyle.draw(render_rng)

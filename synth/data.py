@@ -610,3 +610,81 @@ NOTES: tuple[str, ...] = (
     "Bổ sung tên đệm theo yêu cầu",
     "Người đi khai sinh xuất trình sổ hộ khẩu",
 )
+
+# --- death register ---------------------------------------------------------------------------
+
+# How a book prints the time of death (its press's habit): hour and minute → text.
+DEATH_TIME_STYLES: tuple[str, ...] = (
+    "{h} giờ {m:02d} phút",
+    "{h:02d} giờ {m:02d}",
+    "{h:02d}:{m:02d}",
+)
+
+# Who registers a death, by their relation to the deceased (wordings, most common first).
+DEATH_RELATIONSHIP_WORDING: dict[str, tuple[str, ...]] = {
+    "son": ("Con đẻ", "Con trai"),
+    "daughter": ("Con đẻ", "Con gái"),
+    "wife": ("Vợ",),
+    "husband": ("Chồng",),
+    "grandchild": ("Cháu nội", "Cháu ruột"),
+    "sibling": ("Anh ruột", "Em ruột"),
+    "father": ("Cha đẻ", "Bố đẻ"),
+    "mother": ("Mẹ đẻ",),
+}
+
+# Hospitals where a death may occur (not the maternity hospitals of HOSPITALS), same shape.
+DEATH_HOSPITALS: tuple[tuple[str, str, tuple[str, str], float], ...] = (
+    *(h for h in HOSPITALS if "Phụ sản" not in h[0]),
+    ("Bệnh viện Hữu nghị Việt Đức", "Tràng Tiền", ("quận", "Hoàn Kiếm"), 5.0),
+    ("Bệnh viện Hữu nghị", "Lê Đại Hành", ("quận", "Hai Bà Trưng"), 3.0),
+    ("Bệnh viện Đa khoa Đống Đa", "Văn Miếu", ("quận", "Đống Đa"), 3.0),
+    ("Bệnh viện Đa khoa Saint Paul", "Điện Biên", ("quận", "Ba Đình"), 1.0),
+)
+
+# Causes of death as registers write them, for adults (weighted) and for young children.
+DEATH_CAUSES: tuple[tuple[str, float], ...] = (
+    ("Già yếu", 18.0),
+    ("Tuổi cao, sức yếu", 8.0),
+    ("Bệnh", 10.0),
+    ("Bệnh tim", 5.0),
+    ("Suy tim", 5.0),
+    ("Tai biến mạch máu não", 7.0),
+    ("Đột quỵ", 5.0),
+    ("Ung thư phổi", 5.0),
+    ("Ung thư gan", 4.0),
+    ("Ung thư dạ dày", 2.0),
+    ("Xơ gan", 2.0),
+    ("Viêm phổi", 3.0),
+    ("Suy thận", 2.0),
+    ("Suy đa tạng", 2.0),
+    ("Đái tháo đường", 2.0),
+    ("Tai nạn giao thông", 3.0),
+    ("Tai nạn lao động", 0.7),
+    ("Nhồi máu cơ tim", 3.0),
+)
+CHILD_DEATH_CAUSES: tuple[str, ...] = (
+    "Viêm phổi",
+    "Sinh non",
+    "Dị tật bẩm sinh",
+    "Đuối nước",
+    "Nhiễm trùng",
+    "Tai nạn giao thông",
+)
+
+# --- marriage register ------------------------------------------------------------------------
+
+MARRIAGE_NOTES: tuple[str, ...] = (
+    "Cấp 02 bản sao Giấy chứng nhận kết hôn",
+    "Cấp 01 bản sao",
+    "Có xác nhận tình trạng hôn nhân",
+    "Kết hôn lần hai",
+    "Đã cấp Giấy chứng nhận kết hôn bản chính",
+)
+
+DEATH_NOTES: tuple[str, ...] = (
+    "Cấp 02 bản sao Trích lục khai tử",
+    "Cấp 01 bản sao",
+    "Đã xóa đăng ký thường trú",
+    "Người đi khai tử xuất trình sổ hộ khẩu",
+    "Đã cấp Trích lục khai tử bản chính",
+)

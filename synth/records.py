@@ -1,27 +1,36 @@
-"""Book-level choices and the records of a synthetic birth register.
+"""Book-level choices of a synthetic register, and the records of a birth register.
 
-``BookSpec`` holds what is fixed for a whole book (its number, ward, the wording its press printed,
-how its clerks write names and places); ``make_entries`` draws the records. Each ``Entry`` carries
-the printed text per label id (what the renderer draws) and the truth per canonical key (what a
-perfect reader would extract), so the two cannot drift apart.
+``BookSpec`` holds what is fixed for a whole book (its register's form, number, ward, the wording
+its press printed, how its clerks write names and places); ``make_entries`` draws the records
+(birth entries here, marriage and death entries in ``synth.marriage`` and ``synth.death``). Each
+``Entry`` carries the printed text per label id (what the renderer draws) and the truth per
+canonical key (what a perfect reader would extract), so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extraction.forms import (
-    BIRTH_FORM_LINES,
-    BIRTH_KEYS,
-    ID_DOC_TYPES,
-    LABEL_VARIANTS,
-    REGISTRATION_KINDS,
-)
+from extraction.forms import BIRTH_FORM, ID_DOC_TYPES, FieldType, RegisterForm
 from synth import data
 from synth.data import pick, pick_weighted
 from synth.dates_words import render_date_words
+from synth.people import (
+    Person,
+    apply_caps,
+    ethnicity_printed,
+    fmt_date,
+    id_document,
+    make_person,
+    official_name,
+    person_name,
+    personal_number,
+    residence,
+    surname_for,
+)
 from synth.places import (
     HanoiWard,
     PlaceStyle,
@@ -31,23 +40,11 @@ from synth.places import (
     home_town,
     lead,
     random_hanoi_ward,
-    street_address,
 )
 
 ON_TIME_DAYS = 60  # legal period for a birth registration
 
 Truth = dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class Person:
-    full_name: str  # in ordinary case; the book's capitals are applied when printed
-    sex: str  # "Nam" | "Nữ"
-    birth_year: int
-    ethnicity: str | None  # canonical; None for a foreigner
-    nationality: str
-    home_province: str
-    surname: str
 
 
 @dataclass
@@ -75,13 +72,15 @@ class BookSpec:
     clerks: list[str]
     first_entry_no: int
     stamp_text: str  # round-stamp ring text: "UBND PHƯỜNG NGỌC LÂM"
+    form: RegisterForm = BIRTH_FORM
+    time_style: str = "{h} giờ {m:02d} phút"  # how a death book prints the time of death
 
 
 @dataclass
 class Entry:
     entry_no: str
     printed: dict[str, str | None]  # label id → printed value (None: left blank)
-    truth: Truth  # canonical key → normalised value (every BIRTH_KEYS key)
+    truth: Truth  # canonical key → normalised value (every key of the book's form)
     registration_date: date
     blank_dash: bool  # blanks of this entry written as "-" rather than dots
     page: int = 0  # set by the page layout
@@ -99,29 +98,38 @@ def _variant(rng: random.Random, variants: tuple[str, ...], first_weight: float 
     return rng.choices(range(len(variants)), weights=weights)[0]
 
 
-def label_key(label_id: str) -> str:
-    """The LABEL_VARIANTS key of a printed label id (``mother.ethnicity`` → ``@ethnicity``)."""
-    if label_id in LABEL_VARIANTS:
-        return label_id
-    return "@" + label_id.split(".", 1)[1]
+# Adjacent one-item lines a press may print as one line, per register.
+_JOINS: dict[str, tuple[tuple[str, str], ...]] = {
+    "birth": (
+        ("child.home_town", "child.personal_id"),
+        ("declarant.full_name", "declarant.relationship"),
+        ("clerk.full_name", "registration_kind"),
+        ("registration_kind", "notes"),
+    ),
+    "marriage": (
+        ("clerk.full_name", "registration_kind"),
+        ("registration_kind", "notes"),
+    ),
+    "death": (
+        ("deceased.personal_id", "deceased.id_doc_type"),
+        ("declarant.full_name", "declarant.relationship"),
+        ("clerk.full_name", "registration_kind"),
+        ("registration_kind", "notes"),
+    ),
+}
 
 
-# Adjacent one-item lines a press may print as one line.
-_JOINS: tuple[tuple[str, str], ...] = (
-    ("child.home_town", "child.personal_id"),
-    ("declarant.full_name", "declarant.relationship"),
-    ("clerk.full_name", "registration_kind"),
-    ("registration_kind", "notes"),
-)
-
-
-def _press_lines(rng: random.Random, personal_id_mode: str) -> tuple[tuple[str, ...], ...]:
-    """The entry's printed lines for this press: BIRTH_FORM_LINES, some split, some joined."""
+def _press_lines(
+    rng: random.Random, personal_id_mode: str, form: RegisterForm
+) -> tuple[tuple[str, ...], ...]:
+    """The entry's printed lines for this press: the form's lines, some split, some joined; the
+    personal number's label left out of a book that does not print it."""
+    omit = {
+        s.key for s in form.fields if s.type == FieldType.PERSONAL_ID and personal_id_mode == "omit"
+    }
     lines: list[tuple[str, ...]] = []
-    for line in BIRTH_FORM_LINES:
-        items = tuple(
-            i for i in line if not (i == "child.personal_id" and personal_id_mode == "omit")
-        )
+    for line in form.lines:
+        items = tuple(i for i in line if i not in omit)
         if not items:
             continue
         if len(items) > 1 and rng.random() < 0.22:
@@ -129,7 +137,7 @@ def _press_lines(rng: random.Random, personal_id_mode: str) -> tuple[tuple[str, 
             lines += [items[:cut], items[cut:]]
         else:
             lines.append(items)
-    for a, b in _JOINS:
+    for a, b in _JOINS[form.register_type]:
         if rng.random() >= 0.3:
             continue
         for i in range(len(lines) - 1):
@@ -146,6 +154,7 @@ def make_book_spec(
     book_no: str,
     authority: str | None,
     first_entry_no: int,
+    form: RegisterForm = BIRTH_FORM,
 ) -> BookSpec:
     ward, authority_truth, header = _authority(rng, authority)
     place_style = PlaceStyle.draw(rng)
@@ -155,9 +164,9 @@ def make_book_spec(
 
     labels: dict[str, str] = {}
     person_idx = None
-    for key, variants in LABEL_VARIANTS.items():
-        if key in ("mother.full_name", "father.full_name"):
-            # a press words the mother's and the father's labels alike
+    for key, variants in form.label_variants.items():
+        if key in _PAIRED_LABELS:
+            # a press words the mother's and the father's (wife's, husband's) labels alike
             if person_idx is None:
                 person_idx = _variant(rng, variants)
             labels[key] = variants[person_idx]
@@ -168,42 +177,46 @@ def make_book_spec(
     personal_id_mode = "value" if year >= 2016 else ("omit" if rng.random() < 0.6 else "blank")
 
     all_caps = rng.random() < 0.55
-    caps = {
-        "child": all_caps or rng.random() < 0.4,
-        "mother": all_caps,
-        "father": all_caps,
-        "declarant": all_caps and rng.random() < 0.8,
-        "signer": rng.random() < 0.25,
-        "clerk": rng.random() < 0.2,
-    }
+    if form is BIRTH_FORM:
+        caps = {
+            "child": all_caps or rng.random() < 0.4,
+            "mother": all_caps,
+            "father": all_caps,
+            "declarant": all_caps and rng.random() < 0.8,
+            "signer": rng.random() < 0.25,
+            "clerk": rng.random() < 0.2,
+        }
+    else:
+        caps = {role: all_caps for role in (form.first_section, *form.section_openers.values())}
+        if "declarant" in caps:
+            caps["declarant"] = all_caps and rng.random() < 0.8
+        caps["signer"] = rng.random() < 0.25
+        caps["clerk"] = rng.random() < 0.2
     signer_caps, clerk_caps = caps["signer"], caps["clerk"]
-    signers = [
-        (_official_name(rng, "Nam" if rng.random() < 0.7 else "Nữ", signer_caps), "Chủ tịch")
-    ]
+    signers = [(official_name(rng, "Nam" if rng.random() < 0.7 else "Nữ", signer_caps), "Chủ tịch")]
     for _ in range(rng.randint(1, 2)):
         signers.append(
             (
-                _official_name(rng, "Nam" if rng.random() < 0.6 else "Nữ", signer_caps),
+                official_name(rng, "Nam" if rng.random() < 0.6 else "Nữ", signer_caps),
                 "Phó Chủ tịch",
             )
         )
     clerks = [
-        _official_name(rng, "Nữ" if rng.random() < 0.65 else "Nam", clerk_caps)
+        official_name(rng, "Nữ" if rng.random() < 0.65 else "Nam", clerk_caps)
         for _ in range(rng.randint(1, 2))
     ]
     id_doc_wording = {code: w[_variant(rng, w, 0.6)] for code, w in ID_DOC_TYPES.items()}
-    kind_wording = {code: w[_variant(rng, w, 0.7)] for code, w in REGISTRATION_KINDS.items()}
-    relationship_wording = {
-        role: w[_variant(rng, w, 0.6)] for role, w in data.RELATIONSHIP_WORDING.items()
-    }
-    return BookSpec(
+    kind_wording = {code: w[_variant(rng, w, 0.7)] for code, w in form.registration_kinds.items()}
+    relationships = RELATIONSHIP_WORDINGS[form.register_type]
+    relationship_wording = {role: w[_variant(rng, w, 0.6)] for role, w in relationships.items()}
+    spec = BookSpec(
         book_no=book_no,
         year=year,
         authority=authority_truth,
         authority_header=header,
         ward=ward,
         labels=labels,
-        lines=_press_lines(rng, personal_id_mode),
+        lines=_press_lines(rng, personal_id_mode, form),
         personal_id_mode=personal_id_mode,
         caps=caps,
         blank_style="dots" if rng.random() < 0.75 else "dash",
@@ -218,7 +231,21 @@ def make_book_spec(
         clerks=clerks,
         first_entry_no=first_entry_no,
         stamp_text="UBND " + ward.unit_name.upper(),
+        form=form,
     )
+    if form.register_type == "death":
+        spec.time_style = pick(rng, data.DEATH_TIME_STYLES, (5, 3, 2))
+    return spec
+
+
+_PAIRED_LABELS = frozenset(
+    {"mother.full_name", "father.full_name", "wife.full_name", "husband.full_name"}
+)
+RELATIONSHIP_WORDINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "birth": data.RELATIONSHIP_WORDING,
+    "marriage": {},
+    "death": data.DEATH_RELATIONSHIP_WORDING,
+}
 
 
 def _authority(rng: random.Random, authority: str | None) -> tuple[HanoiWard, str, str | None]:
@@ -242,188 +269,6 @@ def _authority(rng: random.Random, authority: str | None) -> tuple[HanoiWard, st
             break
     other = random_hanoi_ward(rng)
     return HanoiWard(name, other.district_kind, other.district), truth, header or text
-
-
-# --- people -----------------------------------------------------------------------------------
-
-
-def _apply_caps(name: str, caps: bool) -> str:
-    return name.upper() if caps else name
-
-
-def _kinh_name(rng: random.Random, sex: str, birth_year: int, surname: str) -> str:
-    old = birth_year < 1990
-    if sex == "Nữ":
-        thi_p = 0.6 if old else (0.35 if birth_year < 2005 else 0.15)
-        middles: list[str] = ["Thị"] if rng.random() < thi_p else [pick(rng, data.MIDDLE_FEMALE)]
-        if rng.random() < (0.12 if old else 0.3):
-            middles.append(pick(rng, data.MIDDLE_FEMALE))
-        given = pick(rng, data.GIVEN_FEMALE)
-    else:
-        van_p = 0.45 if old else (0.2 if birth_year < 2005 else 0.08)
-        middles = ["Văn"] if rng.random() < van_p else [pick(rng, data.MIDDLE_MALE)]
-        if rng.random() < (0.08 if old else 0.25):
-            middles.append(pick(rng, data.MIDDLE_MALE))
-        given = pick(rng, data.GIVEN_MALE)
-    if rng.random() < 0.02:
-        middles = []
-    middles = [m for i, m in enumerate(middles) if m != given and m not in middles[:i]]
-    return " ".join([surname, *middles, given])
-
-
-def _person_name(
-    rng: random.Random, sex: str, birth_year: int, ethnicity: str, surname: str
-) -> str:
-    if ethnicity in data.HIGHLAND_CLANS:
-        prefix = "Y" if sex == "Nam" else "H'"
-        given = pick(rng, data.HIGHLAND_GIVEN_MALE if sex == "Nam" else data.HIGHLAND_GIVEN_FEMALE)
-        return f"{prefix}{' ' if prefix == 'Y' else ''}{given} {surname}"
-    if ethnicity == "Hmông":
-        if sex == "Nam":
-            return (
-                f"{surname} {pick(rng, data.HMONG_MIDDLE_MALE)} {pick(rng, data.HMONG_GIVEN_MALE)}"
-            )
-        return f"{surname} Thị {pick(rng, data.HMONG_GIVEN_FEMALE)}"
-    return _kinh_name(rng, sex, birth_year, surname)
-
-
-def _surname(rng: random.Random, ethnicity: str) -> str:
-    if ethnicity in data.HIGHLAND_CLANS:
-        return pick(rng, data.HIGHLAND_CLANS[ethnicity])
-    if ethnicity in data.MINORITY_SURNAMES and rng.random() < 0.9:
-        return pick(rng, data.MINORITY_SURNAMES[ethnicity])
-    surname = pick_weighted(rng, data.SURNAMES)
-    return surname
-
-
-def _home_province(rng: random.Random, ethnicity: str | None) -> str:
-    if ethnicity in data.ETHNIC_HOME_PROVINCES and rng.random() < 0.85:
-        return pick(rng, data.ETHNIC_HOME_PROVINCES[ethnicity])
-    return pick_weighted(rng, data.HOME_PROVINCES)
-
-
-def _make_person(
-    rng: random.Random,
-    sex: str,
-    birth_year: int,
-    ethnicity: str,
-    surname: str | None = None,
-) -> Person:
-    surname = surname or _surname(rng, ethnicity)
-    name = _person_name(rng, sex, birth_year, ethnicity, surname)
-    return Person(
-        name,
-        sex,
-        birth_year,
-        ethnicity,
-        "Việt Nam",
-        _home_province(rng, ethnicity),
-        surname,
-    )
-
-
-def _official_name(rng: random.Random, sex: str, caps: bool) -> str:
-    year = rng.randint(1962, 1985)
-    return _apply_caps(_kinh_name(rng, sex, year, pick_weighted(rng, data.SURNAMES)), caps)
-
-
-def _ethnicity_printed(rng: random.Random, canonical: str) -> str:
-    variants = data.ETHNIC_VARIANTS.get(canonical, ())
-    if not variants:
-        return canonical
-    p = 0.03 if canonical == "Kinh" else 0.3
-    return pick(rng, variants) if rng.random() < p else canonical
-
-
-# --- identity numbers -------------------------------------------------------------------------
-
-
-def sex_century_digit(sex: str, birth_year: int) -> int:
-    """The ``G`` digit of a personal number (identity.md)."""
-    century = (birth_year // 100) - 19  # 1900s → 0, 2000s → 1, 2100s → 2
-    return 2 * century + (1 if sex == "Nữ" else 0)
-
-
-def personal_number(rng: random.Random, province_code: str, sex: str, birth_year: int) -> str:
-    return (
-        f"{province_code}{sex_century_digit(sex, birth_year)}"
-        f"{birth_year % 100:02d}{rng.randrange(1_000_000):06d}"
-    )
-
-
-def _fmt(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
-def _random_date(rng: random.Random, lo: date, hi: date) -> date:
-    if hi <= lo:
-        return lo
-    return lo + timedelta(days=rng.randint(0, (hi - lo).days))
-
-
-def _id_document(
-    rng: random.Random, book: BookSpec, person: Person, reg: date, own_number: str | None
-) -> tuple[str, str, str | None, str | None, str]:
-    """(code, number, issue date ISO, issuer, printed value) of the declarant's paper.
-
-    ``own_number`` is the person's personal number when the book prints it (a chip card carries
-    the same number).
-    """
-    if person.nationality != "Việt Nam":
-        code = "ho_chieu"
-    elif reg >= date(2024, 7, 1):
-        code = pick(rng, ("the_can_cuoc", "cccd", "ho_chieu"), (45, 53, 2))
-    elif reg >= date(2021, 1, 1):
-        code = pick(rng, ("cccd", "cmnd", "ho_chieu"), (85, 12, 3))
-    elif reg >= date(2016, 1, 1):
-        share = min(0.15 + 0.12 * (reg.year - 2016), 0.6)
-        code = pick(rng, ("cccd", "cmnd", "ho_chieu"), (share, 0.97 - share, 0.03))
-    else:
-        code = pick(rng, ("cmnd", "ho_chieu"), (96, 4))
-    adult = date(person.birth_year + 14, 6, 1)
-    if code == "ho_chieu":
-        if person.nationality != "Việt Nam":
-            number = f"{pick(rng, ('M', 'E', 'T', 'P'))}{rng.randrange(10_000_000):07d}"
-            issuer = None
-        else:
-            letter = (
-                "N" if reg >= date(2022, 7, 1) and rng.random() < 0.6 else pick(rng, ("B", "C"))
-            )
-            number = f"{letter}{rng.randrange(10_000_000):07d}"
-            issuer = data.ISSUER_IMMIGRATION
-        issued = _random_date(rng, max(adult, reg - timedelta(days=3600)), reg - timedelta(days=20))
-    elif code == "cmnd":
-        prefix = "01" if person.home_province == "Hà Nội" else f"{rng.randint(0, 38):02d}"
-        number = f"{prefix}{rng.randrange(10_000_000):07d}"
-        issued = _random_date(
-            rng, max(adult, reg - timedelta(days=15 * 365)), reg - timedelta(days=30)
-        )
-        prov = person.home_province if rng.random() < 0.4 else "Hà Nội"
-        issuer = f"Công an TP {prov}" if prov in data.CENTRAL_CITIES else f"Công an tỉnh {prov}"
-    else:
-        prov_code = data.PROVINCE_CODES.get(person.home_province, "001")
-        if rng.random() < 0.3:
-            prov_code = "001"
-        number = own_number or personal_number(rng, prov_code, person.sex, person.birth_year)
-        start = date(2024, 7, 1) if code == "the_can_cuoc" else date(2016, 1, 1)
-        issued = _random_date(rng, max(adult, start), reg - timedelta(days=10))
-        if code == "the_can_cuoc":
-            issuer = data.ISSUER_MPS
-        elif issued >= date(2021, 1, 1) or rng.random() < 0.3:
-            issuer = data.ISSUER_QLHC
-        else:
-            issuer = data.ISSUER_DKQL
-    issued = min(issued, reg)
-    printed = f"{book.id_doc_wording[code]} số {number}"
-    issue_iso: str | None = None
-    if rng.random() < book.issue_date_p:
-        printed += f", cấp ngày {_fmt(issued)}"
-        issue_iso = issued.isoformat()
-    if issuer is not None and rng.random() < book.issuer_p:
-        printed += f", nơi cấp: {issuer}"
-    else:
-        issuer = None
-    return code, number, issue_iso, issuer, printed
 
 
 # --- one record -------------------------------------------------------------------------------
@@ -495,19 +340,6 @@ def _birth_place(rng: random.Random, book: BookSpec, kind: str, birth: date, pro
     return f"Bệnh viện Đa khoa {'thành phố' if prov in data.CENTRAL_CITIES else 'tỉnh'} {prov}"
 
 
-def _residence(rng: random.Random, book: BookSpec, person: Person | None) -> str:
-    roll = rng.random()
-    if roll < 0.72:
-        ward = book.ward
-    elif roll < 0.95 or person is None:
-        ward = random_hanoi_ward(rng)
-    else:
-        units = commune_units(rng, person.home_province)
-        village = f"Thôn {pick(rng, ('Đông', 'Đoài', 'Trung', 'Nam', 'Bắc', 'Thượng', 'Hạ'))}"
-        return f"{village}, {format_units(units, book.place_style)}"
-    return street_address(rng, ward, book.place_style)
-
-
 def _clip_age(x: float) -> int:
     return max(18, min(45, round(x)))
 
@@ -525,7 +357,7 @@ def _declarant(
     wording = book.relationship_wording
     if not parents_known:
         sex = "Nữ" if rng.random() < 0.7 else "Nam"
-        return _make_person(rng, sex, rng.randint(1965, 1995), "Kinh"), wording["guardian"]
+        return make_person(rng, sex, rng.randint(1965, 1995), "Kinh"), wording["guardian"]
     if adult_self is not None:
         return adult_self, wording["self"]
     foreign_father = father is not None and father.nationality != "Việt Nam"
@@ -549,7 +381,7 @@ def _declarant(
     else:
         year = parent.birth_year - rng.randint(20, 34)
     surname = parent.surname if role in ("ong_noi", "ong_ngoai") else None
-    return _make_person(rng, sex, year, parent.ethnicity or "Kinh", surname), wording[role]
+    return make_person(rng, sex, year, parent.ethnicity or "Kinh", surname), wording[role]
 
 
 def make_entry(rng: random.Random, book: BookSpec, entry_no: int, reg: date) -> Entry:
@@ -568,14 +400,14 @@ def make_entry(rng: random.Random, book: BookSpec, entry_no: int, reg: date) -> 
         mother_eth = father_eth
     else:
         mother_eth = pick_weighted(rng, data.PARENT_ETHNICITY)
-    mother = _make_person(rng, "Nữ", birth.year - mother_age, mother_eth) if mother_known else None
+    mother = make_person(rng, "Nữ", birth.year - mother_age, mother_eth) if mother_known else None
     father: Person | None = None
     if father_known:
         if mother_known and kind != "dang_ky_lai" and rng.random() < 0.012:
             nationality, fname = pick(rng, data.FOREIGN_PARENTS)
             father = Person(fname, "Nam", birth.year - father_age, None, nationality, "Hà Nội", "")
         else:
-            father = _make_person(rng, "Nam", birth.year - father_age, father_eth)
+            father = make_person(rng, "Nam", birth.year - father_age, father_eth)
     vn_father = father if father is not None and father.nationality == "Việt Nam" else None
 
     # the child
@@ -585,10 +417,10 @@ def make_entry(rng: random.Random, book: BookSpec, entry_no: int, reg: date) -> 
         child_eth, surname = mother.ethnicity, mother.surname
     else:
         child_eth = "Kinh"
-        surname = _surname(rng, "Kinh")
+        surname = surname_for(rng, "Kinh")
     if child_eth in data.HIGHLAND_CLANS and mother is not None and mother.ethnicity == child_eth:
         surname = mother.surname  # Ê-đê and Gia-rai children take the mother's clan name
-    child_name = _person_name(rng, sex, birth.year, child_eth, surname)
+    child_name = person_name(rng, sex, birth.year, child_eth, surname)
     family = vn_father or mother
     if family is not None:
         detail = pick(rng, (0, 1, 2), (4, 3, 3))
@@ -602,11 +434,11 @@ def make_entry(rng: random.Random, book: BookSpec, entry_no: int, reg: date) -> 
     if book.personal_id_mode == "value":
         personal_id = personal_number(rng, "001", sex, birth.year)
 
-    residence_m = _residence(rng, book, mother) if mother is not None else None
+    residence_m = residence(rng, book, mother) if mother is not None else None
     residence_f: str | None = None
     if father is not None:
         same = residence_m is not None and rng.random() < 0.9
-        residence_f = residence_m if same else _residence(rng, book, father)
+        residence_f = residence_m if same else residence(rng, book, father)
 
     adult_self: Person | None = None
     if parents_known and reg.year - birth.year >= 18 and rng.random() < 0.8:
@@ -621,44 +453,37 @@ def make_entry(rng: random.Random, book: BookSpec, entry_no: int, reg: date) -> 
         father=father,
     )
     own_number = personal_id if adult_self is not None else None
-    doc_code, doc_no, doc_date, doc_issuer, doc_printed = _id_document(
+    doc_code, doc_no, doc_date, doc_issuer, doc_printed = id_document(
         rng, book, declarant, reg, own_number
     )
 
-    if rng.random() < 0.3 or len(book.signers) == 1:
-        signer_name, signer_title = book.signers[0]
-    else:
-        signer_name, signer_title = pick(rng, book.signers[1:])
-    clerk = book.clerks[0] if rng.random() < 0.75 else pick(rng, book.clerks)
+    signer_name, signer_title, clerk = officials(rng, book)
     notes = pick(rng, data.NOTES) if rng.random() < 0.08 else None
-
-    caps = dict(book.caps)
-    if rng.random() < 0.05:  # another clerk typed this entry: the other case for the names
-        caps.update({r: not caps[r] for r in ("child", "mother", "father", "declarant")})
+    caps = entry_caps(rng, book, ("child", "mother", "father", "declarant"))
 
     def name_of(p: Person | None, role: str) -> str | None:
         if p is None:
             return None
         if p.nationality != "Việt Nam":
             return p.full_name  # as in the passport, already in capitals
-        return _apply_caps(p.full_name, caps[role])
+        return apply_caps(p.full_name, caps[role])
 
     def ethnicity_of(p: Person | None) -> tuple[str | None, str | None]:
         if p is None or p.ethnicity is None:
             return None, None
-        return _ethnicity_printed(rng, p.ethnicity), p.ethnicity
+        return ethnicity_printed(rng, p.ethnicity), p.ethnicity
 
-    child_printed = _apply_caps(child_name, caps["child"])
+    child_printed = apply_caps(child_name, caps["child"])
     dob_words = render_date_words(birth, rng)
-    child_eth_printed = _ethnicity_printed(rng, child_eth)
+    child_eth_printed = ethnicity_printed(rng, child_eth)
     m_eth_printed, m_eth = ethnicity_of(mother)
     f_eth_printed, f_eth = ethnicity_of(father)
 
     printed: dict[str, str | None] = {
         "entry_no": str(entry_no),
-        "registration_date": _fmt(reg),
+        "registration_date": fmt_date(reg),
         "child.full_name": child_printed,
-        "child.date_of_birth": _fmt(birth),
+        "child.date_of_birth": fmt_date(birth),
         "child.date_of_birth_words": dob_words,
         "child.sex": sex,
         "child.ethnicity": child_eth_printed,
@@ -718,10 +543,50 @@ def make_entry(rng: random.Random, book: BookSpec, entry_no: int, reg: date) -> 
         "registration_kind": kind,
         "notes": notes,
     }
-    if tuple(truth) != BIRTH_KEYS:  # pragma: no cover - a programming error
-        raise RuntimeError("truth keys out of step with extraction.forms.BIRTH_KEYS")
-    blank_dash = (book.blank_style == "dash") != (rng.random() < 0.1)
-    return Entry(str(entry_no), printed, truth, reg, blank_dash)
+    check_truth_keys(truth, book.form)
+    return Entry(str(entry_no), printed, truth, reg, blank_dash(rng, book))
+
+
+# --- shared by every register's entries -------------------------------------------------------
+
+
+def officials(rng: random.Random, book: BookSpec) -> tuple[str, str, str]:
+    """(signer's name, signer's title, clerk) of one entry: the chairman or a deputy signs."""
+    if rng.random() < 0.3 or len(book.signers) == 1:
+        signer_name, signer_title = book.signers[0]
+    else:
+        signer_name, signer_title = pick(rng, book.signers[1:])
+    clerk = book.clerks[0] if rng.random() < 0.75 else pick(rng, book.clerks)
+    return signer_name, signer_title, clerk
+
+
+def entry_caps(rng: random.Random, book: BookSpec, roles: tuple[str, ...]) -> dict[str, bool]:
+    """Which roles' names this entry prints in capitals: the book's habit, or now and then
+    (another clerk typed the entry) the other case for the people of the entry."""
+    caps = dict(book.caps)
+    if rng.random() < 0.05:
+        caps.update({r: not caps[r] for r in roles})
+    return caps
+
+
+def blank_dash(rng: random.Random, book: BookSpec) -> bool:
+    """Blanks of this entry written as ``-`` rather than dots."""
+    return (book.blank_style == "dash") != (rng.random() < 0.1)
+
+
+def name_as_printed(p: Person | None, caps: bool) -> str | None:
+    """A person's name as the entry prints it; a foreigner's as in the passport."""
+    if p is None:
+        return None
+    if p.nationality != "Việt Nam":
+        return p.full_name
+    return apply_caps(p.full_name, caps)
+
+
+def date_in_year(rng: random.Random, year: int) -> date:
+    """A day of ``year``."""
+    start = date(year, 1, 1)
+    return start + timedelta(days=rng.randint(0, (date(year + 1, 1, 1) - start).days - 1))
 
 
 # --- the book's records -----------------------------------------------------------------------
@@ -744,6 +609,27 @@ def registration_dates(rng: random.Random, year: int, first_entry_no: int, n: in
     return sorted(pick(rng, days) for _ in range(n))
 
 
+EntryMaker = Callable[[random.Random, BookSpec, int, date], Entry]
+
+
+def entry_maker(register_type: str) -> EntryMaker:
+    """The function that draws one entry of a register."""
+    if register_type == "birth":
+        return make_entry
+    # marriage and death entries build on this module's book and people
+    from synth import death, marriage
+
+    makers: dict[str, EntryMaker] = {"marriage": marriage.make_entry, "death": death.make_entry}
+    return makers[register_type]
+
+
 def make_entries(rng: random.Random, book: BookSpec, n: int) -> list[Entry]:
     dates = registration_dates(rng, book.year, book.first_entry_no, n)
-    return [make_entry(rng, book, book.first_entry_no + i, d) for i, d in enumerate(dates)]
+    make = entry_maker(book.form.register_type)
+    return [make(rng, book, book.first_entry_no + i, d) for i, d in enumerate(dates)]
+
+
+def check_truth_keys(truth: Truth, form: RegisterForm) -> None:
+    """Every key of the form, in the form's order (a programming error otherwise)."""
+    if tuple(truth) != form.keys:  # pragma: no cover - a programming error
+        raise RuntimeError(f"truth keys out of step with the {form.register_type} form")

@@ -1,6 +1,6 @@
 """Drawing register pages: A4 at 300 dpi, printed labels with dotted leaders, typed values.
 
-The layout follows the book's printed lines (``BookSpec.lines``, from ``BIRTH_FORM_LINES``): each
+The layout follows the book's printed lines (``BookSpec.lines``, from its form's lines): each
 line is divided into slots, one per label; a label is drawn in the label face, followed by ``:``
 and the value in the value face, and dotted leaders fill the rest of the slot. A value that does
 not fit its slot moves the rest of the line down (the order stays left to right); the last value
@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from synth import fonts
 from synth.data import pick
-from synth.records import BookSpec, Entry, label_key
+from synth.records import BookSpec, Entry
 
 PAGE_W, PAGE_H = 2480, 3508  # A4 at 300 dpi
 DPI = 300
@@ -37,6 +37,16 @@ _SLOT_WEIGHT: dict[str, float] = {
     "signer.full_name": 1.6,
     "clerk.full_name": 1.4,
     "notes": 1.3,
+    "wife.date_of_birth": 1.3,
+    "husband.date_of_birth": 1.3,
+    "wife.nationality": 1.15,
+    "husband.nationality": 1.15,
+    "deceased.date_of_birth": 1.2,
+    "deceased.sex": 0.8,
+    "death.time": 0.9,
+    "death.date": 1.2,
+    "death_notice.no": 1.0,
+    "death_notice.date": 1.2,
 }
 
 Font = ImageFont.FreeTypeFont
@@ -174,7 +184,7 @@ class Layout:
         return got
 
     def _label_text(self, label_id: str) -> str:
-        return self.book.labels[label_key(label_id)] + ":"
+        return self.book.labels[self.book.form.label_id(label_id)] + ":"
 
     def _slots(self, items: tuple[str, ...], x0: float, x1: float) -> list[tuple[float, float]]:
         weights = [_SLOT_WEIGHT.get(i, 1.0) for i in items]
@@ -321,7 +331,7 @@ class Layout:
         cx = st.margin_left + self.width / 2
         ops: list[TextOp] = []
         y = float(st.margin_top + self.fonts["title"].getmetrics()[0])
-        title = "SỔ ĐĂNG KÝ KHAI SINH"
+        title = self.book.form.heading
         ops.append(TextOp(cx - self.length(title, "title") / 2, y, title, "title", st.label_ink))
         y += st.label_px * 1.9
         auth = self.book.authority_header

@@ -141,8 +141,6 @@ def test_options(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"register_type": "marriage"}, "not yet supported"),
-        ({"register_type": "death"}, "not yet supported"),
         ({"register_type": "divorce"}, "unknown register type"),
         ({"layout": "ledger"}, "not yet supported"),
         ({"layout": "scroll"}, "unknown layout"),

@@ -11,14 +11,8 @@ import pytest
 
 from extraction.forms import BIRTH_KEYS, ID_DOC_TYPES, LABEL_VARIANTS, REGISTRATION_KINDS
 from synth.data import ETHNIC_GROUPS, ETHNIC_VARIANTS
-from synth.records import (
-    ON_TIME_DAYS,
-    BookSpec,
-    Entry,
-    make_book_spec,
-    make_entries,
-    sex_century_digit,
-)
+from synth.people import sex_century_digit
+from synth.records import ON_TIME_DAYS, BookSpec, Entry, make_book_spec, make_entries
 
 CANONICAL_ETHNICITIES = {name for name, _ in ETHNIC_GROUPS}
 DATE_KEYS = ("registration_date", "child.date_of_birth", "declarant.id_doc_issue_date")

@@ -9,7 +9,7 @@ import pytest
 
 from civreg_cli.errors import ConfigError
 from synth import fonts
-from synth.records import BookSpec, Entry, label_key, make_book_spec, make_entries
+from synth.records import BookSpec, Entry, make_book_spec, make_entries
 from synth.render import PAGE_H, PAGE_W, EntryBlock, Layout, RenderStyle
 
 
@@ -38,7 +38,7 @@ def test_drawn_values_are_the_printed_values(seed: int) -> None:
                 labels[op.key] = op.text
         assert list(labels) == printed_ids  # every printed label, left to right, top to bottom
         for label_id in printed_ids:
-            assert labels[label_id] == book.labels[label_key(label_id)] + ":"
+            assert labels[label_id] == book.labels[book.form.label_id(label_id)] + ":"
             value = entry.printed[label_id]
             drawn = " ".join(values.get(label_id, []))
             if value:

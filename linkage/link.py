@@ -1,0 +1,253 @@
+"""Link person mentions: score pairs, decide linked / review / not linked, build clusters.
+
+Decisions, pair by pair (match weights in bits, ``log2`` of the Bayes factor, prior included):
+
+- ``linked`` when the weight reaches ``thresholds.link`` and no rule below holds it back;
+- ``review`` (the clerical queue, with each comparison's weight) when it reaches
+  ``thresholds.review``, or when a rule holds a link back:
+  a mention with no usable name or no date (not even a year) is never linked automatically;
+  the same personal number with the other details saying "different person" is a conflict, not
+  a link; two different personal numbers are never linked automatically;
+- ``not linked`` otherwise.
+
+Clusters are the connected components of linked pairs, built strongest link first; a link that
+would put two different personal numbers in one cluster is not made and goes to review instead.
+Nothing is merged destructively: the output is a cluster id per mention plus the pair lists.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from linkage import model as m
+from linkage import splink_engine
+from linkage.mentions import prepare_mentions, present_keys
+
+Outcome = Literal["linked", "review", "not_linked"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Two match-weight thresholds (bits): linked ≥ ``link`` > review ≥ ``review``."""
+
+    link: float = 5.0
+    review: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.review > self.link:
+            raise ValueError("the review threshold must not exceed the link threshold")
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """Unsupervised training: u from random pairs, m by EM on blocked pairs."""
+
+    seed: int = 1
+    u_max_pairs: float = 2e6
+    em_max_pairs: float = 2e6
+    recall: float = 0.8
+
+
+@dataclass
+class LinkResult:
+    """Clusters and pair decisions of one linkage run."""
+
+    clusters: pd.DataFrame  # mention_id, cluster_id (one row per input mention, input order)
+    pairs: pd.DataFrame  # id_l, id_r, match_weight, match_probability, outcome, reason, w_*
+    model: dict[str, Any]  # the trained (or loaded) Splink settings
+    comparisons: list[str] = field(default_factory=list)
+
+    def review(self) -> pd.DataFrame:
+        """The clerical review queue, strongest first."""
+        q = self.pairs[self.pairs["outcome"] == "review"]
+        return q.sort_values("match_weight", ascending=False).reset_index(drop=True)
+
+    def linked(self) -> pd.DataFrame:
+        return self.pairs[self.pairs["outcome"] == "linked"].reset_index(drop=True)
+
+
+def train_model(keys: pd.DataFrame, options: TrainingOptions | None = None) -> dict[str, Any]:
+    """A model for this key table, trained on it without labels."""
+    opts = options or TrainingOptions()
+    present = present_keys(keys)
+    settings = m.build_settings(present)
+    if not settings["comparisons"]:
+        raise ValueError("no column to compare: give at least a name or a date of birth")
+    return splink_engine.train(
+        keys,
+        settings,
+        deterministic_rules=m.deterministic_rules_for(present),
+        training_rules=m.training_rules_for(present),
+        recall=opts.recall,
+        seed=opts.seed,
+        u_max_pairs=opts.u_max_pairs,
+        em_max_pairs=opts.em_max_pairs,
+    )
+
+
+def train_model_from_labels(
+    keys: pd.DataFrame, labels: pd.Series, options: TrainingOptions | None = None
+) -> dict[str, Any]:
+    """A model whose m probabilities come from known true entities (``labels``, aligned with
+    ``keys``), u from random pairs: trained once on labelled data, saved, reused."""
+    opts = options or TrainingOptions()
+    present = present_keys(keys)
+    settings = m.build_settings(present)
+    labelled = keys.assign(_label=labels.astype(str).to_numpy())
+    return splink_engine.train_from_labels(
+        labelled,
+        settings,
+        label_column="_label",
+        deterministic_rules=m.deterministic_rules_for(present),
+        recall=opts.recall,
+        seed=opts.seed,
+        u_max_pairs=opts.u_max_pairs,
+    )
+
+
+def save_model(model: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(model, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def load_model(path: Path) -> dict[str, Any]:
+    model: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if "comparisons" not in model:
+        raise ValueError(f"{path.name} is not a linkage model")
+    return model
+
+
+def _dl1(a: str, b: str) -> bool:
+    """Equal, or one substitution, insertion, deletion or adjacent swap apart."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    s, t = (a, b) if len(a) < len(b) else (b, a)
+    return any(t[:i] + t[i + 1 :] == s for i in range(len(t)))
+
+
+def _compatible(a: set[str], b: set[str]) -> bool:
+    """Two clusters' personal numbers may belong to one person (none, or one within a typo)."""
+    if not a or not b:
+        return True
+    return any(_dl1(x, y) for x in a for y in b)
+
+
+def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Each scored pair's outcome and reason (before clustering)."""
+    usable = dict(zip(keys["unique_id"], keys["usable"], strict=True))
+    pid = dict(zip(keys["unique_id"], keys["pid"], strict=True))
+    w = pairs["match_weight"].to_numpy()
+    w_pid = pairs["w_personal_id"].to_numpy() if "w_personal_id" in pairs.columns else None
+    outcomes: list[str] = []
+    reasons: list[str] = []
+    for i, (a, b) in enumerate(zip(pairs["id_l"], pairs["id_r"], strict=True)):
+        weight = float(w[i])
+        outcome = (
+            "linked"
+            if weight >= thresholds.link
+            else "review"
+            if weight >= thresholds.review
+            else "not_linked"
+        )
+        reason = ""
+        pa, pb = pid[a], pid[b]
+        if w_pid is not None and isinstance(pa, str) and isinstance(pb, str):
+            rest = weight - float(w_pid[i])
+            if pa == pb and rest < thresholds.review:
+                outcome, reason = "review", "same personal number, other details differ"
+            elif outcome == "linked" and not _dl1(pa, pb):
+                outcome, reason = "review", "personal numbers differ"
+        if outcome == "linked" and not (usable[a] and usable[b]):
+            outcome, reason = "review", "no usable name or date"
+        outcomes.append(outcome)
+        reasons.append(reason)
+    out = pairs.copy()
+    out["outcome"] = outcomes
+    out["reason"] = reasons
+    return out
+
+
+def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clusters from the linked pairs, strongest first, never joining two personal numbers.
+
+    Returns the clusters (``mention_id``, ``cluster_id``: the first mention of the cluster in
+    input order) and the pairs with links that were held back turned into review items.
+    """
+    ids: list[str] = keys["unique_id"].tolist()
+    index = {v: i for i, v in enumerate(ids)}
+    parent = list(range(len(ids)))
+    pids: dict[int, set[str]] = {
+        i: {p} for i, p in enumerate(keys["pid"].tolist()) if isinstance(p, str)
+    }
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    pairs = pairs.reset_index(drop=True)
+    linked = np.flatnonzero((pairs["outcome"] == "linked").to_numpy())
+    weights = pairs["match_weight"].to_numpy()[linked]
+    order = linked[np.argsort(-weights, kind="stable")]
+    held: list[int] = []
+    id_l, id_r = pairs["id_l"].to_numpy(), pairs["id_r"].to_numpy()
+    for row in order.tolist():
+        a, b = find(index[id_l[row]]), find(index[id_r[row]])
+        if a == b:
+            continue
+        pa, pb = pids.get(a, set()), pids.get(b, set())
+        if not _compatible(pa, pb):
+            held.append(row)
+            continue
+        # union by the smaller root index: the cluster id is its first mention in input order
+        root, child = (a, b) if a < b else (b, a)
+        parent[child] = root
+        if pa or pb:
+            pids[root] = pa | pb
+            pids.pop(child, None)
+    if held:
+        pairs.loc[held, "outcome"] = "review"
+        pairs.loc[held, "reason"] = "would join two personal numbers"
+    clusters = pd.DataFrame(
+        {"mention_id": ids, "cluster_id": [ids[find(i)] for i in range(len(ids))]}
+    )
+    return clusters, pairs
+
+
+def link_mentions(
+    mentions: pd.DataFrame,
+    *,
+    thresholds: Thresholds | None = None,
+    model: dict[str, Any] | None = None,
+    training: TrainingOptions | None = None,
+) -> LinkResult:
+    """Link a mention table (``mention_id`` + :data:`linkage.mentions.MENTION_FIELDS`) against
+    itself. With ``model`` the saved parameters are used; else a model is trained on the input.
+    """
+    th = thresholds or Thresholds()
+    keys = prepare_mentions(mentions)
+    settings = model if model is not None else train_model(keys, training)
+    scored = splink_engine.score_pairs(keys, settings, min_weight=th.review)
+    decided = decide(scored, keys, th)
+    clusters, pairs = cluster(keys, decided)
+    pairs = pairs[pairs["outcome"] != "not_linked"].reset_index(drop=True)
+    names = [str(c["output_column_name"]) for c in settings["comparisons"]]
+    return LinkResult(clusters=clusters, pairs=pairs, model=settings, comparisons=names)

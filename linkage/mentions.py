@@ -1,0 +1,314 @@
+"""Person mentions: the plain table linkage reads, and the keys it compares.
+
+A *mention* is one person as one record names them: the child of a birth record, its mother,
+the wife of a marriage, the deceased of a death. The linkage input is a table with a unique
+``mention_id`` and any of the columns in :data:`MENTION_FIELDS` (missing columns and empty
+values are allowed). The registry database, an agency's CSV or a legacy export all feed it the
+same way.
+
+:func:`prepare_mentions` turns that table into the keys the model compares. Keys only: the
+values as written are never changed (``shared/domain/names.md``). Name keys come from
+:mod:`extraction.text` (NFC, tone marks placed one way, ``i``/``y`` unified, accents folded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from extraction.text import fold_accents, fold_key, is_blank, name_key
+
+MENTION_ID = "mention_id"
+
+# Canonical input columns, all optional.
+MENTION_FIELDS: tuple[str, ...] = (
+    "full_name",  # Vietnamese order: surname, middle name(s), given name
+    "surname",
+    "middle_name",
+    "given_name",
+    "date_of_birth",  # a full date (dd/mm/yyyy, yyyy-mm-dd, yyyymmdd) or only a year
+    "birth_year",  # parents' "Năm sinh": a year only
+    "sex",  # Nam / Nữ / M / F / male / female
+    "personal_id",  # 12-digit personal number, or any identity number
+    "place",  # residence or place of birth, free text
+    "postcode",
+    "address",
+    "spouse_name",  # the other spouse named in the same record
+    "father_name",
+    "mother_name",
+)
+
+# Columns of the prepared (key) table, in order.
+KEY_COLUMNS: tuple[str, ...] = (
+    "unique_id",
+    "sn",  # surname, accents folded
+    "sn_a",  # surname, match key (accents kept, tone placement unified)
+    "mn",
+    "mn_a",
+    "gn",
+    "gn_a",
+    "nm",  # whole name, folded: "nguyen thi thuy"
+    "dob",  # ISO date when the day is known
+    "dob_y",
+    "dob_m",
+    "dob_d",
+    "sex",
+    "pid",
+    "place",
+    "postcode",
+    "addr",
+    "spouse",
+    "father",
+    "mother",
+    "usable",  # has a name and at least a year: may be linked automatically
+)
+
+# Key column that each canonical field feeds (for choosing which comparisons a model has).
+FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    "surname": ("sn",),
+    "middle_name": ("mn",),
+    "given_name": ("gn",),
+    "date_of_birth": ("dob_y",),
+    "sex": ("sex",),
+    "personal_id": ("pid",),
+    "place": ("place",),
+    "postcode": ("postcode",),
+    "address": ("addr",),
+    "spouse_name": ("spouse",),
+    "father_name": ("father",),
+    "mother_name": ("mother",),
+}
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date that may be known only to the year (or the month)."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def iso(self) -> str | None:
+        """``yyyy-mm-dd`` when fully known, else None."""
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{4})$")
+_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[T ].*)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_Y = re.compile(r"^(\d{4})$")
+
+
+def _valid(y: int, m: int | None, d: int | None) -> PartialDate:
+    year = y if 1000 <= y <= 2999 else None
+    month = m if m is not None and 1 <= m <= 12 else None
+    day = d if d is not None and 1 <= d <= 31 and month is not None else None
+    return PartialDate(year, month, day)
+
+
+def parse_partial_date(value: object) -> PartialDate:
+    """Read a date of birth as books and exports write it; unknown parts are None.
+
+    ``12/03/1975`` (Vietnamese day first), ``1975-03-12``, ``19750312``, ``03/1975``, ``1975``,
+    a ``date``/``Timestamp``, or a number such as ``19750312.0``. Anything else is unknown.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return PartialDate()
+    if isinstance(value, datetime | date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = str(value).strip()
+    if not s or is_blank(s):
+        return PartialDate()
+    if m := _DMY.match(s):
+        return _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    if m := _YMD.match(s):
+        return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _COMPACT.match(s):
+        return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _MY.match(s):
+        return _valid(int(m.group(2)), int(m.group(1)), None)
+    if m := _Y.match(s):
+        return _valid(int(m.group(1)), None, None)
+    return PartialDate()
+
+
+_SEX = {
+    "nam": "M",
+    "m": "M",
+    "male": "M",
+    "man": "M",
+    "1": "M",
+    "nu": "F",
+    "f": "F",
+    "female": "F",
+    "woman": "F",
+    "2": "F",
+}
+
+
+def sex_key(value: object) -> str | None:
+    """``Nam``/``Nữ`` (and English forms) → ``M``/``F``; anything else → None."""
+    if not isinstance(value, str | int) or (isinstance(value, str) and is_blank(value)):
+        return None
+    return _SEX.get(fold_key(str(value)))
+
+
+def id_key(value: object) -> str | None:
+    """Digits of an identity number (``001 315 012345`` → ``001315012345``); None if < 5."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = re.sub(r"\D", "", str(value))
+    return digits if len(digits) >= 5 else None
+
+
+@lru_cache(maxsize=500_000)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(name_key(name).split())
+
+
+def name_words(value: object) -> tuple[str, ...]:
+    """Match-key syllables of a name (accents kept, tone marks placed one way)."""
+    if not isinstance(value, str) or is_blank(value):
+        return ()
+    return _words(value)
+
+
+@lru_cache(maxsize=500_000)
+def _fold(word: str) -> str:
+    return fold_accents(word)
+
+
+def _fold_words(words: tuple[str, ...]) -> str | None:
+    return " ".join(_fold(w) for w in words) if words else None
+
+
+def folded_name(value: object) -> str | None:
+    """Whole name, accents folded: ``NGUYỄN Thị Thuỷ`` → ``nguyen thi thuy``."""
+    return _fold_words(name_words(value))
+
+
+@lru_cache(maxsize=500_000)
+def _text_key(value: str) -> str | None:
+    return fold_key(value) or None
+
+
+def text_key(value: object) -> str | None:
+    """Free text (place, address) folded: lower case, no accents, letters and digits only."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    s = str(value)
+    return None if is_blank(s) else _text_key(s)
+
+
+def _column(df: pd.DataFrame, name: str) -> list[Any]:
+    if name in df.columns:
+        return df[name].tolist()
+    return [None] * len(df)
+
+
+def _map_unique(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """``fn`` applied once per distinct value (names and places repeat a great deal)."""
+    cache: dict[Hashable, Any] = {}
+    out = []
+    for v in values:
+        key: Hashable = v if isinstance(v, Hashable) else repr(v)
+        if key not in cache:
+            cache[key] = fn(v)
+        out.append(cache[key])
+    return out
+
+
+def _split_names(
+    full: list[Any], surname: list[Any], middle: list[Any], given: list[Any]
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """(surname, middle, given) syllables per row: separate columns win over the full name."""
+    sn_out, mn_out, gn_out = [], [], []
+    for f, s, m, g in zip(full, surname, middle, given, strict=True):
+        sw, mw, gw = name_words(s), name_words(m), name_words(g)
+        if not sw and not gw:
+            words = name_words(f)
+            if len(words) == 1:
+                gw = words
+            elif words:
+                sw, mw, gw = words[:1], words[1:-1], words[-1:]
+        sn_out.append(sw)
+        mn_out.append(mw)
+        gn_out.append(gw)
+    return sn_out, mn_out, gn_out
+
+
+def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The key table (:data:`KEY_COLUMNS`) of a mention table; one row per mention, same order.
+
+    Raises ``ValueError`` when ``mention_id`` is missing or not unique.
+    """
+    if MENTION_ID not in mentions.columns:
+        raise ValueError(f"the mention table has no '{MENTION_ID}' column")
+    ids = mentions[MENTION_ID].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"'{MENTION_ID}' is not unique")
+    sn_w, mn_w, gn_w = _split_names(
+        _column(mentions, "full_name"),
+        _column(mentions, "surname"),
+        _column(mentions, "middle_name"),
+        _column(mentions, "given_name"),
+    )
+
+    def acc(words: tuple[str, ...]) -> str | None:
+        return " ".join(words) if words else None
+
+    dob_raw = _map_unique(_column(mentions, "date_of_birth"), parse_partial_date)
+    year_raw = _map_unique(_column(mentions, "birth_year"), parse_partial_date)
+    dates = [d if d.year is not None else y for d, y in zip(dob_raw, year_raw, strict=True)]
+    out = pd.DataFrame(
+        {
+            "unique_id": ids.tolist(),
+            "sn": [_fold_words(w) for w in sn_w],
+            "sn_a": [acc(w) for w in sn_w],
+            "mn": [_fold_words(w) for w in mn_w],
+            "mn_a": [acc(w) for w in mn_w],
+            "gn": [_fold_words(w) for w in gn_w],
+            "gn_a": [acc(w) for w in gn_w],
+            "dob": [d.iso for d in dates],
+            "dob_y": pd.array([d.year for d in dates], dtype="Int64"),
+            "dob_m": pd.array([d.month for d in dates], dtype="Int64"),
+            "dob_d": pd.array([d.day for d in dates], dtype="Int64"),
+            "sex": _map_unique(_column(mentions, "sex"), sex_key),
+            "pid": _map_unique(_column(mentions, "personal_id"), id_key),
+            "place": _map_unique(_column(mentions, "place"), text_key),
+            "postcode": _map_unique(_column(mentions, "postcode"), text_key),
+            "addr": _map_unique(_column(mentions, "address"), text_key),
+            "spouse": _map_unique(_column(mentions, "spouse_name"), folded_name),
+            "father": _map_unique(_column(mentions, "father_name"), folded_name),
+            "mother": _map_unique(_column(mentions, "mother_name"), folded_name),
+        }
+    )
+    out.insert(
+        7,
+        "nm",
+        [
+            " ".join(p for p in (a, b, c) if p) or None
+            for a, b, c in zip(out["sn"], out["mn"], out["gn"], strict=True)
+        ],
+    )
+    out["usable"] = out["gn"].notna() & out["dob_y"].notna()
+    return out[list(KEY_COLUMNS)]
+
+
+def present_keys(keys: pd.DataFrame) -> frozenset[str]:
+    """Key columns that carry at least one value (a model compares only those)."""
+    return frozenset(c for c in keys.columns if c != "unique_id" and keys[c].notna().any())
