@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 8 * 1024**3
     serve_host: str = "127.0.0.1"
     serve_port: int = 8000
+    # Names, dates and personal numbers read with a confidence under this are keyed twice, blind.
+    double_entry_below: float = 0.5
 
     def database_url(self) -> str:
         return self.db_url or f"sqlite:///{(self.data_dir / 'civreg.sqlite').resolve()}"

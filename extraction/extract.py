@@ -10,7 +10,7 @@ thin wrappers around ``extract_page``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from extraction import values
@@ -25,6 +25,7 @@ from extraction.forms import (
 )
 from extraction.layout import (
     UNKNOWN_LABEL,
+    colon_at,
     Segment,
     label_score,
     norm_label_text,
@@ -67,6 +68,9 @@ class RawField:
     page: int
     label_bbox: BBox
     inferred: bool = False  # the label was too damaged to read; its place in the form told
+    # The words as segmented, before junk trimming: a damaged label of the same printed line
+    # may hide in them ("NGUYỄN VĂN TRÍ  Chức tử: Chủ tịch").
+    untrimmed: list[Word] = field(default_factory=list)
 
     @property
     def raw(self) -> str:
@@ -155,6 +159,17 @@ INFERRED_PENALTY = 0.8
 # Value types that say by themselves which field they are, when the label before them is
 # unreadable ("cnơi tình: Nam" is the sex line): a closed list or a strict number shape.
 _SELF_EVIDENT_TYPES = (FieldType.SEX, FieldType.YEAR, FieldType.ETHNICITY, FieldType.NATIONALITY)
+
+
+def closed_value_prefix(ftype: FieldType, text: str) -> values.Normalised | None:
+    """A closed-list value followed by strays ("Nữ l", "Nam. ¬ Nam", "Kinh Quốc tích …"):
+    the longest run of first words that is a clean value of ``ftype``, or None."""
+    words = text.split()
+    for k in range(len(words) - 1, 0, -1):
+        n = values.normalise(ftype, " ".join(words[:k]))
+        if n.value is not None and not n.reasons:
+            return n
+    return None
 
 
 def _value_fits(ftype: FieldType, value: str) -> bool:
@@ -258,8 +273,89 @@ def group_entries(
             page=page_no,
             label_bbox=seg.label_bbox,
             inferred=inferred,
+            untrimmed=list(seg.words),
         )
+    for entry in entries:
+        recover_line_labels(entry, form)
     return [e for e in entries if len(e) >= 3]
+
+
+# A label the form prints later on the same line as a value's own, missed because OCR damaged
+# it ("Chức tử:" for "Chức vụ:", "Quốc tích" for "Quốc tịch"), is looked for inside that value:
+# only the labels its line should still hold, so the bar is lower than for labels anywhere.
+LINE_LABEL_MIN_SCORE = 70.0  # with a colon after it
+LINE_LABEL_MIN_SCORE_BARE = 84.0
+LINE_LABEL_MAX_WORDS = 5
+
+
+def _line_followers(key: str, form: RegisterForm) -> tuple[str, ...]:
+    for line in form.lines:
+        if key in line:
+            return line[line.index(key) + 1 :]
+    return ()
+
+
+def _variants_of(key: str, form: RegisterForm) -> tuple[str, ...]:
+    return tuple(
+        form.label_variants.get(key) or form.label_variants.get("@" + key.split(".", 1)[-1], ())
+    )
+
+
+def find_line_label(
+    words: list[Word], wanted: tuple[str, ...], form: RegisterForm = BIRTH_FORM
+) -> tuple[str, int, int, int, float] | None:
+    """The best damaged label of ``wanted`` inside a value: (key, first word, end word,
+    characters of the end word after the colon, score); the value's first word is never one."""
+    best: tuple[str, int, int, int, float] | None = None
+    for j in range(1, len(words)):
+        colon, tail = colon_at(words, j)
+        need = LINE_LABEL_MIN_SCORE if colon else LINE_LABEL_MIN_SCORE_BARE
+        for i in range(max(1, j - LINE_LABEL_MAX_WORDS + 1), j + 1):
+            texts = [w.text for w in words[i : j + 1]]
+            if tail:
+                texts[-1] = texts[-1][: len(texts[-1]) - tail]
+            span = norm_label_text(" ".join(texts))
+            if not span or not any(c.isalpha() for c in span):
+                continue
+            for key in wanted:
+                for variant in _variants_of(key, form):
+                    v = norm_label_text(variant)
+                    if abs(len(v.split()) - (j + 1 - i)) > 0:
+                        continue
+                    score = label_score(span, v, fold_accents(v))
+                    if score >= need and (best is None or score > best[4]):
+                        best = (key, i, j + 1, tail, score)
+    return best
+
+
+def recover_line_labels(entry: dict[str, RawField], form: RegisterForm = BIRTH_FORM) -> None:
+    """Split values that swallowed a damaged label of their own printed line (see above)."""
+    for key in [k for k in form.order if k in entry]:
+        raw: RawField | None = entry[key]
+        while raw is not None and raw.untrimmed:
+            wanted = tuple(k for k in _line_followers(raw.key, form) if k not in entry)
+            if not wanted:
+                break
+            hit = find_line_label(raw.untrimmed, wanted, form)
+            if hit is None:
+                break
+            found, start, end, tail, score = hit
+            words = raw.untrimmed
+            rest = list(words[end:])
+            if tail:
+                w = words[end - 1]
+                rest.insert(0, Word(w.text[len(w.text) - tail :], w.bbox, w.conf))
+            raw.words = trim_junk(list(words[:start]))
+            raw.untrimmed = list(words[:start])
+            entry[found] = RawField(
+                key=found,
+                words=trim_junk(rest),
+                label_score=score / 100.0,
+                page=raw.page,
+                label_bbox=union_bbox([w.bbox for w in words[start:end]]),
+                untrimmed=rest,
+            )
+            raw = entry[found]
 
 
 def _ocr_conf(words: list[Word]) -> float:
@@ -345,6 +441,11 @@ def normalise_entry(
             n = values.normalise_registration_kind(text, form.registration_kinds)
         else:
             n = values.normalise(spec.type, text)
+        if spec.type in _SELF_EVIDENT_TYPES and (n.value is None or n.reasons):
+            head = closed_value_prefix(spec.type, text)
+            if head is not None:
+                n = head
+                fixes.append("value_trailing_dropped")
         value, score = n.value, n.score
         for fix in fixes:
             score *= FIX_PENALTIES.get(fix, 1.0)
@@ -387,6 +488,7 @@ FIX_PENALTIES = {
     "name_syllable_corrected": UNUSUAL_NAME_PENALTY,
     "case_corrected": CASE_FIXED_PENALTY,
     "name_trailing_dropped": TRAILING_DROPPED_PENALTY,
+    "value_trailing_dropped": TRAILING_DROPPED_PENALTY,
 }
 
 PHRASE_KEYS = {
@@ -444,6 +546,7 @@ SOFT_REASONS = frozenset(
         "date_from_digits",
         "label_inferred",
         "name_trailing_dropped",
+        "value_trailing_dropped",
     }
 )
 

@@ -152,7 +152,7 @@ def _min_score(label_norm: str) -> float:
     return 80.0
 
 
-def _colon_at(words: list[Word], j: int) -> tuple[bool, int]:
+def colon_at(words: list[Word], j: int) -> tuple[bool, int]:
     """Does the label end at word j with a colon? Returns (colon, chars after it in word j)."""
     t = words[j].text
     for k, ch in enumerate(t):
@@ -168,7 +168,7 @@ def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> l
     words = line.words
     cands: list[LabelHit] = []
     for j in range(len(words)):
-        colon, tail = _colon_at(words, j)
+        colon, tail = colon_at(words, j)
         # At the start of a line a label's colon is often read as a full stop ("Nơi cư trú.").
         stop = not colon and words[j].text.endswith(".") and len(words[j].text) > 2
         for i in range(max(0, j - MAX_LABEL_WORDS + 1), j + 1):
@@ -223,7 +223,7 @@ def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> l
     # A damaged label at the start of the line: words ending in a colon that matched nothing.
     first = taken[0].start if taken else len(words)
     for j in range(min(first, MAX_LABEL_WORDS)):
-        colon, tail = _colon_at(words, j)
+        colon, tail = colon_at(words, j)
         if colon and not tail:
             head = norm_label_text(" ".join(w.text for w in words[: j + 1]))
             if head and head not in IN_VALUE_LABELS and any(c.isalpha() for c in head):
@@ -240,7 +240,7 @@ IN_VALUE_LABELS = frozenset({"cấp", "nơi cấp", "ngày cấp", "tại", "s�
 def _looks_like_label_line(line: VLine) -> bool:
     """A line whose first words end in a colon holds a (damaged) label, not a value."""
     for j in range(min(6, len(line.words))):
-        if _colon_at(line.words, j)[0]:
+        if colon_at(line.words, j)[0]:
             head = norm_label_text(" ".join(w.text for w in line.words[: j + 1]))
             return head not in IN_VALUE_LABELS
     return False

@@ -175,15 +175,13 @@ def snap_surname(name: str) -> str | None:
 
 # The given and middle names most often written (our choice among same-letter variants when a
 # tone mark was misread: ``Nhỉ`` is ``Nhi`` more often than ``Nhị``).
-COMMON_GIVEN = frozenset(
-    w.casefold()
-    for w in """
+_COMMON_GIVEN_TEXT = """
 Anh Minh Linh Huyền Hương Trang Hà Thu Vân Nhi Chi Quân Dung Dũng Tuấn Hùng Hải Hiền Hoa Lan Mai
 Ngọc Hằng Phương Thảo Yến Nga Nam Long Sơn Thành Trung Đức Văn Thị Hữu Quang Thanh Tâm Hạnh Hồng
 Thủy Thúy Giang Hòa Bình Hưng Huy Khánh Vy My Trâm Ngân Loan Tú Việt Cường Thắng Toàn Tùng Hoàng
 Huệ Liên Nhung Quỳnh Uyên An Bảo Gia Kim Xuân Thư Trinh Duy Đình Công Mạnh Quốc Tiến Hoài Diệp
-""".split()
-)
+"""
+COMMON_GIVEN = frozenset(w.casefold() for w in _COMMON_GIVEN_TEXT.split())
 
 _USUAL_MIDDLE = frozenset({"văn", "thị"})
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")

@@ -554,6 +554,8 @@ _PLACE_WORD_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bng[ôỗốồổọo](?= \d)"), "ngõ"),
     (re.compile(r"\bng[aáàạả]ch(?= \d)"), "ngách"),
     (re.compile(r"\b([Tt])r[ùúủũụ]ng ương\b"), r"\1rung ương"),
+    # "TP." with its full stop read as a comma: "TP" alone is no component of an address
+    (re.compile(r"\bTP, (?=[A-ZĐ])"), "TP. "),
 )
 
 

@@ -440,3 +440,36 @@ class AuditSample(Base):
     verdict: Mapped[AuditVerdict | None] = mapped_column(StrEnumType(AuditVerdict))
     checked_by: Mapped[str | None] = mapped_column(sa.String(128))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DoubleEntryState(StrEnum):
+    WAITING = "waiting"  # keyed once; a second reviewer keys it blind
+    AGREED = "agreed"  # both keyings agree: the field is saved
+    DISAGREED = "disagreed"  # for a supervisor to decide
+    RESOLVED = "resolved"  # a supervisor decided
+
+
+class DoubleEntry(Base):
+    """Two blind keyings of one important, doubtful field (a name, a date, a personal number),
+    made on the field's ``field_version``. Kept: the agreement rate is measured from them."""
+
+    __tablename__ = "double_entry"
+    __table_args__ = (
+        sa.UniqueConstraint("field_value_id", "field_version"),
+        _enum_check("state", DoubleEntryState, "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    field_value_id: Mapped[int] = mapped_column(sa.ForeignKey("field_value.id"))
+    field_version: Mapped[int] = mapped_column(sa.Integer)
+    state: Mapped[DoubleEntryState] = mapped_column(StrEnumType(DoubleEntryState))
+    first_by: Mapped[str] = mapped_column(sa.String(128))
+    first_value: Mapped[str | None] = mapped_column(sa.Text)
+    first_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, server_default=sa.func.now()
+    )
+    second_by: Mapped[str | None] = mapped_column(sa.String(128))
+    second_value: Mapped[str | None] = mapped_column(sa.Text)
+    second_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(sa.String(128))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -30,6 +30,8 @@ from registry_db.models import (
     Book,
     BookApprovalEvent,
     BookStatus,
+    DoubleEntry,
+    DoubleEntryState,
     FieldRevision,
     FieldSource,
     FieldValueRow,
@@ -659,6 +661,126 @@ def record_verdict(
         return sample
 
     return _write(session, f"record the verdict on audit sample id {sample_id}", work)
+
+
+# --- double entry ------------------------------------------------------------------------------
+
+OPEN_ENTRY_STATES = (DoubleEntryState.WAITING, DoubleEntryState.DISAGREED)
+
+
+def open_double_entries(session: Session, field_ids: Sequence[int]) -> dict[int, DoubleEntry]:
+    """The double entries still open (waiting for a second keying, or for a supervisor), by
+    field id."""
+    if not field_ids:
+        return {}
+    return {
+        entry.field_value_id: entry
+        for entry in session.scalars(
+            sa.select(DoubleEntry).where(
+                DoubleEntry.field_value_id.in_(field_ids),
+                DoubleEntry.state.in_(OPEN_ENTRY_STATES),
+            )
+        )
+    }
+
+
+def first_keying(
+    session: Session, field_id: int, field_version: int, by: str, value: str | None
+) -> DoubleEntry:
+    """The first of two blind keyings of a field (on the version the reviewer saw)."""
+
+    def work() -> DoubleEntry:
+        row = session.get(FieldValueRow, field_id, populate_existing=True)
+        if row is None:
+            raise DatabaseError(f"field id {field_id} is not in the database")
+        if row.version != field_version:
+            raise InputError(
+                f"field {row.key} changed since it was shown", advice="reload the record"
+            )
+        entry = DoubleEntry(
+            field_value_id=field_id,
+            field_version=field_version,
+            state=DoubleEntryState.WAITING,
+            first_by=by,
+            first_value=value,
+        )
+        session.add(entry)
+        session.flush()
+        return entry
+
+    return _write(session, f"key field id {field_id} once", work)
+
+
+def second_keying(session: Session, entry_id: int, by: str, value: str | None) -> DoubleEntry:
+    """The second, blind keying: ``agreed`` when both values are the same, else ``disagreed``
+    (for a supervisor). The first keyer may not key it again."""
+
+    def work() -> DoubleEntry:
+        entry = session.get(DoubleEntry, entry_id, populate_existing=True, with_for_update=True)
+        if entry is None or entry.state is not DoubleEntryState.WAITING:
+            raise InputError(f"double entry id {entry_id} is not waiting for a second keying")
+        if entry.first_by == by:
+            raise InputError(
+                "you keyed this field first", advice="another reviewer must key it blind"
+            )
+        entry.second_by, entry.second_value, entry.second_at = by, value, utcnow()
+        agreed = value == entry.first_value
+        entry.state = DoubleEntryState.AGREED if agreed else DoubleEntryState.DISAGREED
+        return entry
+
+    return _write(session, f"key double entry id {entry_id} again", work)
+
+
+def resolve_double_entry(session: Session, entry_id: int, by: str) -> DoubleEntry:
+    """A supervisor decided a disagreement (the value goes through ``update_field``)."""
+
+    def work() -> DoubleEntry:
+        entry = session.get(DoubleEntry, entry_id, populate_existing=True, with_for_update=True)
+        if entry is None or entry.state is not DoubleEntryState.DISAGREED:
+            raise InputError(f"double entry id {entry_id} is not a disagreement")
+        entry.state, entry.resolved_by, entry.resolved_at = DoubleEntryState.RESOLVED, by, utcnow()
+        return entry
+
+    return _write(session, f"resolve double entry id {entry_id}", work)
+
+
+def disagreements(session: Session) -> list[tuple[DoubleEntry, FieldValueRow, Record]]:
+    return [
+        (entry, row, record)
+        for entry, row, record in session.execute(
+            sa.select(DoubleEntry, FieldValueRow, Record)
+            .join(FieldValueRow, FieldValueRow.id == DoubleEntry.field_value_id)
+            .join(Record, Record.id == FieldValueRow.record_id)
+            .where(DoubleEntry.state == DoubleEntryState.DISAGREED)
+            .order_by(DoubleEntry.id)
+        )
+    ]
+
+
+@dataclass
+class Agreement:
+    username: str
+    keyed: int = 0  # double entries this person keyed (first or second) that were compared
+    agreed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.agreed / self.keyed if self.keyed else None
+
+
+def agreement_rates(session: Session) -> list[Agreement]:
+    """Per person: of the double entries they keyed that were compared, the share agreed."""
+    rates: dict[str, Agreement] = {}
+    for first, second, state in session.execute(
+        sa.select(DoubleEntry.first_by, DoubleEntry.second_by, DoubleEntry.state).where(
+            DoubleEntry.second_by.is_not(None)
+        )
+    ):
+        for who in (first, second or ""):
+            a = rates.setdefault(who, Agreement(who))
+            a.keyed += 1
+            a.agreed += state is DoubleEntryState.AGREED
+    return sorted(rates.values(), key=lambda a: a.username)
 
 
 # --- statistics ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ class Action(StrEnum):
     REVIEW = "review"  # the queue, a record's review screen and field images
     EDIT_FIELD = "edit_field"  # accept or correct a field
     APPROVE = "approve"  # approve or reopen a book
+    RESOLVE = "resolve"  # decide a field two blind keyings disagree on
     AUDIT = "audit"  # draw and check the audit sample of auto-accepted fields
     DASHBOARD = "dashboard"  # statistics per book and per reviewer
     MANAGE_USERS = "manage_users"  # list, add and deactivate users
@@ -36,6 +37,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REVIEW: frozenset({_R, _S}),
     Action.EDIT_FIELD: frozenset({_R, _S}),
     Action.APPROVE: frozenset({_S}),
+    Action.RESOLVE: frozenset({_S}),
     Action.AUDIT: frozenset({_S}),
     Action.DASHBOARD: frozenset({_S}),
     Action.MANAGE_USERS: frozenset({_AD}),

@@ -17,9 +17,18 @@ from civreg_cli.errors import DatabaseError, InputError
 from extraction.types import FieldStatus
 from registry_db import repository as repo
 from registry_db import review as rv
-from registry_db.models import FieldRevision, FieldValueRow, Page, Record, User
-from review_ui import images
+from registry_db.models import (
+    DoubleEntry,
+    DoubleEntryState,
+    FieldRevision,
+    FieldValueRow,
+    Page,
+    Record,
+    User,
+)
+from review_ui import double_entry, images
 from review_ui.checks import ValueRefused, normalise_typed, recheck
+from review_ui.double_entry import ACTIONABLE
 from review_ui.permissions import Action
 from review_ui.web import csrf_form, ctx, db, form_str, log_read, render, require
 
@@ -63,13 +72,16 @@ class FieldView:
     row: FieldValueRow
     first_value: str | None  # what the pipeline first read (revision 1)
     changed_by: str | None  # the last person who changed it
+    mode: str = "normal"  # see review_ui.double_entry
+    entry: DoubleEntry | None = None
 
     @property
     def doubtful(self) -> bool:
-        return self.row.status is FieldStatus.NEEDS_REVIEW
+        """Needs this viewer's review now (Tab stops here)."""
+        return self.row.status is FieldStatus.NEEDS_REVIEW and self.mode in ACTIONABLE
 
 
-def _field_views(session: Session, record: Record) -> list[FieldView]:
+def _field_views(session: Session, record: Record, username: str, below: float) -> list[FieldView]:
     ids = [f.id for f in record.fields]
     first: dict[int, str | None] = {}
     last_person: dict[int, str] = {}
@@ -88,12 +100,22 @@ def _field_views(session: Session, record: Record) -> list[FieldView]:
                 first[fid] = new_value
             if not by.startswith("pipeline:"):
                 last_person[fid] = by
-    return [FieldView(f, first.get(f.id), last_person.get(f.id)) for f in record.fields]
+    entries = rv.open_double_entries(session, ids)
+    return [
+        FieldView(
+            f,
+            first.get(f.id),
+            last_person.get(f.id),
+            double_entry.mode(f, entries.get(f.id), username, below),
+            entries.get(f.id),
+        )
+        for f in record.fields
+    ]
 
 
-def record_context(session: Session, record: Record) -> dict[str, Any]:
-    """What the review screen shows of a record (also timed by ``bench/review_speed.py``)."""
-    fields = _field_views(session, record)
+def record_context(session: Session, record: Record, username: str, below: float) -> dict[str, Any]:
+    """What the review screen shows of a record to ``username``."""
+    fields = _field_views(session, record, username, below)
     checks = recheck(record.fields, changed_key="", new_value=None, book_year=record.book.year)
     return {
         "record": record,
@@ -111,14 +133,19 @@ def record_page(
     request: Request,
     focus: str | None = None,
     saved: str | None = None,
+    note: str | None = None,
     user: User = Depends(require(Action.REVIEW)),
     session: Session = Depends(db),
 ) -> HTMLResponse:
     record = rv.load_record(session, record_id)
     log_read(session, user, "view_record", "review", book_id=record.book_id, record_id=record.id)
-    context = record_context(session, record)
-    context.update({"focus": focus, "saved": saved, "error": None})
+    context = record_context(session, record, user.username, _below(request))
+    context.update({"focus": focus, "saved": saved, "note": note, "error": None})
     return render(request, "record.html", context)
+
+
+def _below(request: Request) -> float:
+    return ctx(request).settings.double_entry_below
 
 
 @router.get("/records/{record_id}/next")
@@ -161,13 +188,40 @@ def field_crop(
     )
 
 
-def _next_doubtful_key(record: Record, after_key: str) -> str | None:
-    keys = [f.key for f in record.fields]
-    start = keys.index(after_key) + 1 if after_key in keys else 0
-    for f in record.fields[start:] + record.fields[:start]:
-        if f.status is FieldStatus.NEEDS_REVIEW and f.key != after_key:
-            return f.key
-    return None
+def _after_save(
+    session: Session, request: Request, user: User, record_id: int, key: str, note: str = ""
+) -> RedirectResponse:
+    """Back to the record, the focus on the next field this reviewer can act on."""
+    record = rv.load_record(session, record_id)
+    views = _field_views(session, record, user.username, _below(request))
+    keys = [v.row.key for v in views]
+    start = keys.index(key) + 1 if key in keys else 0
+    params = {"saved": key}
+    if note:
+        params["note"] = note
+    for view in views[start:] + views[:start]:
+        if view.doubtful and view.row.key != key:
+            params["focus"] = view.row.key
+            break
+    return RedirectResponse(f"/records/{record_id}?{urlencode(params)}", status_code=303)
+
+
+def _conflict(
+    request: Request, session: Session, exc: repo.ConflictError, record_id: int, field_id: int
+) -> HTMLResponse:
+    session.rollback()
+    history = repo.field_history(session, field_id)
+    return render(
+        request,
+        "conflict.html",
+        {
+            "conflict": exc,
+            "record_id": record_id,
+            "field_id": field_id,
+            "last": history[-1] if history else None,
+        },
+        status_code=409,
+    )
 
 
 @router.post("/records/{record_id}/fields/{field_id}", response_class=HTMLResponse)
@@ -190,15 +244,52 @@ def save_field(
         raise InputError("the form has no field version; reload the page") from None
     typed = form_str(form, "value")
     record = rv.load_record(session, record_id)
+    below = _below(request)
     try:
         value = normalise_typed(row.key, typed)
     except ValueRefused as exc:
-        context = record_context(session, record)
+        context = record_context(session, record, user.username, below)
         context.update({"focus": row.key, "saved": None, "error": (row.key, str(exc), typed)})
         return render(request, "record.html", context, status_code=422)
     checks = recheck(
         record.fields, changed_key=row.key, new_value=value, book_year=record.book.year
     )
+    entry = rv.open_double_entries(session, [field_id]).get(field_id)
+    how = double_entry.mode(row, entry, user.username, below)
+    if how == "first":
+        rv.first_keying(session, field_id, expected, user.username, value)
+        log_read(session, user, "key_field", "review", book_id=record.book_id, record_id=record_id)
+        return _after_save(session, request, user, record_id, row.key, "keyed_once")
+    if how in ("mine", "supervisor"):
+        raise InputError(
+            f"field {row.key} is waiting for "
+            + ("a second reviewer" if how == "mine" else "a supervisor (the keyings disagree)")
+        )
+    if how == "blind":
+        assert entry is not None
+        entry_id, version, first_by = entry.id, entry.field_version, entry.first_by
+        session.commit()  # end the reads: the keying and the save are one transaction
+        try:
+            with session.begin():
+                keyed = rv.second_keying(session, entry_id, user.username, value)
+                agreed = keyed.state is DoubleEntryState.AGREED
+                if agreed:
+                    repo.update_field(
+                        session,
+                        field_id,
+                        new_value=value,
+                        new_status=FieldStatus.ACCEPTED,
+                        changed_by=user.username,
+                        reason=f"double entry: {first_by} and {user.username} agree",
+                        expected_version=version,
+                        new_reasons=checks.of(row.key),
+                    )
+        except repo.ConflictError as exc:
+            return _conflict(request, session, exc, record_id, field_id)
+        log_read(session, user, "key_field", "review", book_id=record.book_id, record_id=record_id)
+        return _after_save(
+            session, request, user, record_id, row.key, "agreed" if agreed else "disagreed"
+        )
     note = form_str(form, "reason").strip()
     reason = note or (ACCEPT_REASON if value == row.value else CORRECT_REASON)
     try:
@@ -213,26 +304,61 @@ def save_field(
             new_reasons=checks.of(row.key),
         )
     except repo.ConflictError as exc:
-        session.rollback()
-        history = repo.field_history(session, field_id)
-        return render(
-            request,
-            "conflict.html",
-            {
-                "conflict": exc,
-                "record_id": record_id,
-                "field_id": field_id,
-                "last": history[-1] if history else None,
-            },
-            status_code=409,
-        )
+        return _conflict(request, session, exc, record_id, field_id)
     except DatabaseError:
         session.rollback()
         raise
     log_read(session, user, "edit_field", "review", book_id=record.book_id, record_id=record_id)
-    record = rv.load_record(session, record_id)
-    params = {"saved": row.key}
-    following = _next_doubtful_key(record, row.key)
-    if following:
-        params["focus"] = following
-    return RedirectResponse(f"/records/{record_id}?{urlencode(params)}", status_code=303)
+    return _after_save(session, request, user, record_id, row.key)
+
+
+@router.get("/double-entry", response_class=HTMLResponse)
+def disagreements_page(
+    request: Request,
+    user: User = Depends(require(Action.RESOLVE)),
+    session: Session = Depends(db),
+) -> HTMLResponse:
+    items = rv.disagreements(session)
+    for _entry, _row, record in items:
+        log_read(
+            session, user, "view_record", "double entry", book_id=record.book_id,
+            record_id=record.id,
+        )  # fmt: skip
+    return render(request, "double_entry.html", {"items": rv.disagreements(session)})
+
+
+@router.post("/double-entry/{entry_id}")
+def resolve(
+    entry_id: int,
+    request: Request,
+    user: User = Depends(require(Action.RESOLVE)),
+    form: FormData = Depends(csrf_form),
+    session: Session = Depends(db),
+) -> Response:
+    """A supervisor decides a disagreement: the value chosen is saved (a revision)."""
+    entry = session.get(DoubleEntry, entry_id)
+    if entry is None:
+        raise InputError(f"double entry id {entry_id} does not exist")
+    row = session.get(FieldValueRow, entry.field_value_id)
+    assert row is not None
+    try:
+        value = normalise_typed(row.key, form_str(form, "value"))
+    except ValueRefused as exc:
+        raise InputError(f"the value: {exc}") from None
+    field_id, version, record_id = row.id, entry.field_version, row.record_id
+    session.commit()
+    try:
+        with session.begin():
+            rv.resolve_double_entry(session, entry_id, user.username)
+            repo.update_field(
+                session,
+                field_id,
+                new_value=value,
+                new_status=FieldStatus.ACCEPTED,
+                changed_by=user.username,
+                reason="double entry: the keyings disagreed; decided by a supervisor",
+                expected_version=version,
+            )
+    except repo.ConflictError as exc:
+        return _conflict(request, session, exc, record_id, field_id)
+    return RedirectResponse("/double-entry", status_code=303)

@@ -136,6 +136,7 @@ def dashboard(
         {
             "books": rv.books_progress(session),
             "reviewers": rv.reviewer_stats(session, book),
+            "agreement": rv.agreement_rates(session),
             "book_filter": book,
         },
     )

@@ -213,3 +213,20 @@ def test_a_letter_doubled_in_the_other_case_is_read_once(read: str, want: str) -
     from extraction.extract import collapse_case_doubles
 
     assert collapse_case_doubles(read) == want
+
+
+def test_unreadable_label_inferred_from_the_value_shape() -> None:
+    from extraction.extract import FORM_ORDER, infer_label
+
+    after = FORM_ORDER.index("child.date_of_birth_words")
+    # "Giới tính" read as "cnơi tình" looks like "Nơi sinh", but "Nữ" is a sex.
+    assert infer_label("cnơi tình", after, value="Nữ") == ("child.sex", after + 1)
+    guess = infer_label("cnơi tình", after, value="Trạm y tế")
+    assert guess is not None and guess[0] == "child.place_of_birth"
+
+
+def test_section_labels_inferred_by_form_order() -> None:
+    from extraction.extract import FORM_ORDER, infer_label
+
+    after = FORM_ORDER.index("father.full_name")
+    assert infer_label("năm xinh", after) == ("father.birth_year", after + 1)

@@ -107,3 +107,11 @@ def test_id_doc_no_by_type_and_by_shape() -> None:
     r = read_id_doc_no("12AB")
     assert r.value == "12AB" and r.reasons == ("id_doc_no_unrecognised",)
     assert read_id_doc_no("  ").value is None
+
+
+def test_speck_after_personal_number_is_not_a_digit() -> None:
+    from extraction.identity import read_personal_id
+
+    # "l" after the number must not become a 13th digit (l → 1).
+    assert read_personal_id("001215284119 l").value == "001215284119"
+    assert read_personal_id("00121528411 l").value != "00121528411"

@@ -277,3 +277,26 @@ def test_a_lost_dot_below_is_snapped_back_with_y_kept() -> None:
     n = correct_place("Thôn Nam, X. Kiêu Ky, H. Gia Lâm, TP. Hà Nội")
     assert n.value == "Thôn Nam, X. Kiêu Kỵ, H. Gia Lâm, TP. Hà Nội"
     assert "place_component_corrected" in n.reasons
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("Số 26 phổ Minh Khai, thành phổ Hà Nội", "Số 26 phố Minh Khai, thành phố Hà Nội"),
+        ("Xã Quang Kim, huyện Bát Xát, tính Lào Cai", "Xã Quang Kim, huyện Bát Xát, tỉnh Lào Cai"),
+        ("Số 5 ngô 12 phố Huế", "Số 5 ngõ 12 phố Huế"),
+        ("Bệnh viện Phụ sản Trùng ương", "Bệnh viện Phụ sản Trung ương"),
+    ],
+)
+def test_address_words_with_misread_accents(read: str, fixed: str) -> None:
+    from extraction.values import correct_place
+
+    n = correct_place(read)
+    assert n.value == fixed
+    assert "place_prefix_corrected" in n.reasons and n.score < 1
+
+
+def test_capitalised_street_names_are_not_address_words() -> None:
+    from extraction.values import correct_place
+
+    assert correct_place("Số 3 phố Phó Đức Chính").value == "Số 3 phố Phó Đức Chính"

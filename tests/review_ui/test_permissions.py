@@ -56,6 +56,16 @@ def _requests(session: Session, book: Book) -> dict[Action, list[Request]]:
     )
     rv.mark_upload(session, failed.id, UploadStatus.FAILED, error="test")
     rid, fid = record.id, field.id
+    other = session.scalar(
+        sa.select(FieldValueRow)
+        .join(Record)
+        .where(Record.book_id == book.id, FieldValueRow.key == "registration_date")
+        .order_by(FieldValueRow.id.desc())
+        .limit(1)
+    )
+    assert other is not None
+    entry = rv.first_keying(session, other.id, other.version, "rita", "2015-03-02")
+    rv.second_keying(session, entry.id, "ron", "2015-03-12")
 
     def version() -> int:
         session.expire_all()
@@ -98,6 +108,12 @@ def _requests(session: Session, book: Book) -> dict[Action, list[Request]]:
             lambda c, t: c.get(f"/books/{book.id}/audit"),
             lambda c, t: c.post(
                 f"/books/{book.id}/audit/draw", data={"csrf_token": t, "size": "1"}
+            ),
+        ],
+        Action.RESOLVE: [
+            lambda c, t: c.get("/double-entry"),
+            lambda c, t: c.post(
+                f"/double-entry/{entry.id}", data={"csrf_token": t, "value": "02/03/2015"}
             ),
         ],
         Action.DASHBOARD: [lambda c, t: c.get("/dashboard")],
@@ -169,6 +185,7 @@ POST_PATHS = {
     "/books/{book_id}/audit/draw": "sam",
     "/audit/{sample_id}": "sam",
     "/admin/users": "ada",
+    "/double-entry/{entry_id}": "sam",
     "/admin/users/{user_id}/active": "ada",
 }
 
@@ -198,6 +215,7 @@ def test_every_post_route_refuses_a_form_without_csrf_token(
         "book_id": str(review_book.id),
         "sample_id": "1",
         "user_id": "1",
+        "entry_id": "1",
     }
     for path, who in POST_PATHS.items():
         with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:

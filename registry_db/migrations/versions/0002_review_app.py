@@ -1,4 +1,4 @@
-"""The review app: users, access log, uploads, book approval, audit samples.
+"""The review app: users, access log, uploads, book approval, audit samples, double entry.
 
 Revision ID: 0002
 Revises: 0001
@@ -156,9 +156,40 @@ def upgrade() -> None:
             "book_id", "field_value_id", name=op.f("uq_audit_sample_book_id_field_value_id")
         ),
     )
+    op.create_table(
+        "double_entry",
+        sa.Column("id", _id(), nullable=False),
+        sa.Column("field_value_id", _id(), nullable=False),
+        sa.Column("field_version", sa.Integer(), nullable=False),
+        sa.Column("state", _enum(), nullable=False),
+        sa.Column("first_by", sa.String(length=128), nullable=False),
+        sa.Column("first_value", sa.Text(), nullable=True),
+        _ts("first_at"),
+        sa.Column("second_by", sa.String(length=128), nullable=True),
+        sa.Column("second_value", sa.Text(), nullable=True),
+        _ts("second_at", nullable=True, default=False),
+        sa.Column("resolved_by", sa.String(length=128), nullable=True),
+        _ts("resolved_at", nullable=True, default=False),
+        sa.CheckConstraint(
+            _in("state", ("waiting", "agreed", "disagreed", "resolved")),
+            name=op.f("ck_double_entry_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["field_value_id"],
+            ["field_value.id"],
+            name=op.f("fk_double_entry_field_value_id_field_value"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_double_entry")),
+        sa.UniqueConstraint(
+            "field_value_id",
+            "field_version",
+            name=op.f("uq_double_entry_field_value_id_field_version"),
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("double_entry")
     op.drop_table("audit_sample")
     op.drop_index(op.f("ix_book_approval_event_book_id"), table_name="book_approval_event")
     op.drop_table("book_approval_event")
