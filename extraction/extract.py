@@ -25,8 +25,8 @@ from extraction.forms import (
 )
 from extraction.layout import (
     UNKNOWN_LABEL,
-    colon_at,
     Segment,
+    colon_at,
     label_score,
     norm_label_text,
     segments,
@@ -328,15 +328,54 @@ def find_line_label(
     return best
 
 
+# A wrapped value's next line may instead start with the next printed label, damaged past
+# recognition ("Qu2 juín" for "Quê quán"): at a line start, where only that label can stand.
+NEXT_LINE_LABEL_MIN_SCORE = 55.0
+
+
+def find_next_line_label(
+    words: list[Word], wanted: tuple[str, ...], form: RegisterForm = BIRTH_FORM
+) -> tuple[str, int, int, int, float] | None:
+    """Like ``find_line_label``, for labels at the start of a continuation line of a value."""
+    best: tuple[str, int, int, int, float] | None = None
+    for s in range(1, len(words)):
+        if words[s].bbox[0] >= words[s - 1].bbox[0]:
+            continue  # not a line start: words run left to right within a line
+        for j in range(s, min(s + LINE_LABEL_MAX_WORDS, len(words))):
+            _, tail = colon_at(words, j)
+            texts = [w.text for w in words[s : j + 1]]
+            if tail:
+                texts[-1] = texts[-1][: len(texts[-1]) - tail]
+            span = norm_label_text(" ".join(texts))
+            for key in wanted:
+                for variant in _variants_of(key, form):
+                    v = norm_label_text(variant)
+                    if len(v.split()) != j + 1 - s:
+                        continue
+                    score = label_score(span, v, fold_accents(v))
+                    if score >= NEXT_LINE_LABEL_MIN_SCORE and (best is None or score > best[4]):
+                        best = (key, s, j + 1, tail, score)
+    return best
+
+
+def _next_in_order(key: str, entry: dict[str, RawField], form: RegisterForm) -> tuple[str, ...]:
+    if key not in form.order:
+        return ()
+    pos = form.order.index(key)
+    return tuple(k for k in form.order[pos + 1 : pos + 2] if k not in entry)
+
+
 def recover_line_labels(entry: dict[str, RawField], form: RegisterForm = BIRTH_FORM) -> None:
-    """Split values that swallowed a damaged label of their own printed line (see above)."""
+    """Split values that swallowed a damaged label of their own printed line, or of the next
+    line at a line start (see above)."""
     for key in [k for k in form.order if k in entry]:
         raw: RawField | None = entry[key]
         while raw is not None and raw.untrimmed:
             wanted = tuple(k for k in _line_followers(raw.key, form) if k not in entry)
-            if not wanted:
-                break
-            hit = find_line_label(raw.untrimmed, wanted, form)
+            hit = find_line_label(raw.untrimmed, wanted, form) if wanted else None
+            if hit is None and not _line_followers(raw.key, form):
+                following = _next_in_order(raw.key, entry, form)
+                hit = find_next_line_label(raw.untrimmed, following, form) if following else None
             if hit is None:
                 break
             found, start, end, tail, score = hit

@@ -193,10 +193,19 @@ def tone_skeleton(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
 
 
-def _snap_target(w: str) -> str | None:
+@cache
+def _given_by_folded() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for s in MIDDLE_AND_GIVEN.split():
+        out.setdefault(fold_accents(s.casefold()), set()).add(s.casefold())
+    return out
+
+
+def _snap_target(w: str, given: bool = False) -> str | None:
     """The name syllable an unusual syllable most likely is: the only one of the same letters,
-    else the only one differing by the tone mark alone, else the only common one of those."""
-    options = _by_folded().get(fold_accents(w), set())
+    else the only one differing by the tone mark alone, else the only common one of those.
+    After the surname (``given``) only middle and given names are candidates."""
+    options = (_given_by_folded() if given else _by_folded()).get(fold_accents(w), set())
     if len(options) == 1:
         return next(iter(options))
     same_vowels = {o for o in options if tone_skeleton(o) == tone_skeleton(w)}
@@ -219,7 +228,7 @@ def snap_unusual(name: str) -> str | None:
         w = word.casefold()
         if w in name_syllables():
             continue
-        target = _snap_target(w)
+        target = _snap_target(w, given=i > 0)
         options = _by_folded().get(fold_accents(w), set())
         if 0 < i < len(words) - 1 and (middle := options & _USUAL_MIDDLE):
             target = next(iter(middle))  # "Trần Vấn Anh": the middle name is Văn far more often
