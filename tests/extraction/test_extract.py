@@ -230,3 +230,60 @@ def test_section_labels_inferred_by_form_order() -> None:
 
     after = FORM_ORDER.index("father.full_name")
     assert infer_label("năm xinh", after) == ("father.birth_year", after + 1)
+
+
+def _words(text: str, y: int = 0, x0: int = 0) -> list:
+    from ocr.types import Word
+
+    out = []
+    x = x0
+    for t in text.split():
+        out.append(Word(t, (x, y, x + 20 * len(t), y + 40), 0.9))
+        x += 20 * len(t) + 15
+    return out
+
+
+def test_damaged_label_of_the_same_line_split_out_of_a_value() -> None:
+    from extraction.extract import RawField, recover_line_labels
+
+    words = _words("NGUYỄN VĂN TRÍ l Chức tử: Chủ tịch")
+    entry = {
+        "signer.full_name": RawField(
+            "signer.full_name", words[:3], 1.0, 1, (0, 0, 1, 1), False, words
+        )
+    }
+    recover_line_labels(entry)
+    # the speck "l" stays in the raw words; the name's normaliser drops it
+    assert entry["signer.full_name"].raw == "NGUYỄN VĂN TRÍ l"
+    assert entry["signer.title"].raw == "Chủ tịch"
+    assert entry["signer.title"].label_score < 1.0
+
+
+def test_damaged_label_at_a_continuation_line_start() -> None:
+    from extraction.extract import RawField, recover_line_labels
+
+    first = _words("Bệnh viện Bạch Mai, quận Đống Đa, thành phố Hà Nội", y=0, x0=300)
+    second = _words("Qu2 juín huyện Chương Mỹ, thành phố Hà Nội", y=60, x0=40)
+    words = first + second
+    entry = {
+        "child.place_of_birth": RawField(
+            "child.place_of_birth", words, 1.0, 1, (0, 0, 1, 1), False, words
+        )
+    }
+    recover_line_labels(entry)
+    assert entry["child.place_of_birth"].raw == "Bệnh viện Bạch Mai, quận Đống Đa, thành phố Hà Nội"
+    assert entry["child.home_town"].raw == "huyện Chương Mỹ, thành phố Hà Nội"
+
+
+def test_a_wrapped_value_without_a_label_stays_whole() -> None:
+    from extraction.extract import RawField, recover_line_labels
+
+    words = _words("Số 12, ngõ 3, phố Huế, phường Phố Huế,", x0=300) + _words(
+        "quận Hai Bà Trưng, thành phố Hà Nội", y=60, x0=40
+    )
+    entry = {
+        "mother.residence": RawField("mother.residence", words, 1.0, 1, (0, 0, 1, 1), False, words)
+    }
+    recover_line_labels(entry)
+    assert list(entry) == ["mother.residence"]
+    assert entry["mother.residence"].words == words
