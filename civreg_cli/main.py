@@ -400,6 +400,11 @@ def serve(
 
     s = _settings(db, data_dir)
     app_ = create_app(s)
+    if s.cookie_secure:
+        console.print(
+            "note: session cookies are Secure: serve behind HTTPS, or set "
+            "CIVREG_COOKIE_SECURE=false to try the app over plain HTTP on this machine"
+        )
     uvicorn.run(
         app_,
         host=host or s.serve_host,

@@ -88,6 +88,7 @@ def visual_lines(page: PageText) -> list[VLine]:
                 g.append(item)
                 continue
         groups.append([item])
+    groups = _merge_split_lines(groups)
     if page.rotation == 180:
         # Reading coordinates of a turned page run the other way.
         groups.reverse()
@@ -102,6 +103,49 @@ def visual_lines(page: PageText) -> list[VLine]:
         hs = [w.bbox[3] - w.bbox[1] for w in ws]
         lines.append(VLine(ws, sum(p[0][1] for p in g) / len(g), float(max(hs))))
     return lines
+
+
+_Placed = tuple[tuple[float, float], Word]
+
+
+def _extent(group: list[_Placed]) -> tuple[float, float]:
+    tops = [c[1] - (w.bbox[3] - w.bbox[1]) / 2 for c, w in group]
+    bottoms = [c[1] + (w.bbox[3] - w.bbox[1]) / 2 for c, w in group]
+    return min(tops), max(bottoms)
+
+
+def _x_clash(a: list[_Placed], b: list[_Placed]) -> bool:
+    """Do words of the two groups stand over one another (two printed lines), rather than
+    side by side (one line)?"""
+    for ca, wa in a:
+        half_a = (wa.bbox[2] - wa.bbox[0]) / 2
+        for cb, wb in b:
+            half_b = (wb.bbox[2] - wb.bbox[0]) / 2
+            if abs(ca[0] - cb[0]) < 0.8 * (half_a + half_b):
+                return True
+    return False
+
+
+# Printed lines never overlap; a typed value's band reaches into its label's by half the
+# smaller height or more.
+MERGE_MIN_OVERLAP = 0.5
+
+
+def _merge_split_lines(groups: list[list[_Placed]]) -> list[list[_Placed]]:
+    """One printed line whose labels and typed values (a bigger font, on the same baseline)
+    came out as two groups, their centres apart: merged when the two bands overlap by
+    ``MERGE_MIN_OVERLAP`` of the smaller one's height and no word of one stands over a word of
+    the other."""
+    out: list[list[_Placed]] = []
+    for g in groups:
+        if out:
+            (t1, b1), (t2, b2) = _extent(out[-1]), _extent(g)
+            overlap = min(b1, b2) - max(t1, t2)
+            if overlap >= MERGE_MIN_OVERLAP * min(b1 - t1, b2 - t2) and not _x_clash(out[-1], g):
+                out[-1] = out[-1] + g
+                continue
+        out.append(g)
+    return out
 
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)

@@ -317,8 +317,10 @@ def _tail_is_stray(word: str, others: list[str]) -> bool:
 
 def drop_name_tail(name: str) -> str | None:
     """The name without stray words after it (specks, signature strokes, the next label's
-    words); at least two words stay. None when nothing is dropped."""
-    words = _join_split_initial(name.split())
+    words) or marks between its words; at least two words stay. None when nothing is
+    dropped."""
+    # Marks between the words (leader dashes, specks) are no part of a name.
+    words = _join_split_initial([w for w in name.split() if any(c.isalnum() for c in w)])
     end = len(words)
     while end > 2 and _tail_is_stray(words[end - 1], words[: end - 1]):
         end -= 1

@@ -365,6 +365,16 @@ def books_progress(session: Session, book_ids: Sequence[int] | None = None) -> l
     ]
 
 
+def book_choices(session: Session) -> list[tuple[int, str]]:
+    """``(id, book number)`` of every book, newest first (for filters)."""
+    return [
+        (book_id, book_no)
+        for book_id, book_no in session.execute(
+            sa.select(Book.id, Book.book_no).order_by(Book.id.desc())
+        )
+    ]
+
+
 # --- the review queue ----------------------------------------------------------------------------
 
 

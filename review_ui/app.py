@@ -73,7 +73,8 @@ def create_app(settings: Settings, *, runner: DigitizeRunner | None = None) -> F
             load_secret_key(settings.secret_key, data_dir), settings.session_max_age_s
         ),
         templates=make_templates(),
-        runner=runner or DigitizeRunner(sessions, db_url=db_url, data_dir=data_dir),
+        runner=runner
+        or DigitizeRunner(sessions, db_url=db_url, data_dir=data_dir, workers=settings.workers),
         data_dir=data_dir,
     )
 

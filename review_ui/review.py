@@ -57,7 +57,7 @@ def queue_page(
         "queue.html",
         {
             "items": items,
-            "books": rv.books_progress(session),
+            "books": rv.book_choices(session),
             "reasons": rv.queue_reasons(session, book),
             "book_filter": book,
             "reason_filter": reason or "",
@@ -207,9 +207,20 @@ def _after_save(
 
 
 def _conflict(
-    request: Request, session: Session, exc: repo.ConflictError, record_id: int, field_id: int
+    request: Request,
+    session: Session,
+    user: User,
+    exc: repo.ConflictError,
+    record_id: int,
+    field_id: int,
 ) -> HTMLResponse:
+    """Both values: the one stored now (read here, so logged) and the one tried."""
     session.rollback()
+    record = session.get(Record, record_id)
+    log_read(
+        session, user, "view_record", "edit conflict",
+        book_id=record.book_id if record else None, record_id=record_id,
+    )  # fmt: skip
     history = repo.field_history(session, field_id)
     return render(
         request,
@@ -285,7 +296,7 @@ def save_field(
                         new_reasons=checks.of(row.key),
                     )
         except repo.ConflictError as exc:
-            return _conflict(request, session, exc, record_id, field_id)
+            return _conflict(request, session, user, exc, record_id, field_id)
         log_read(session, user, "key_field", "review", book_id=record.book_id, record_id=record_id)
         return _after_save(
             session, request, user, record_id, row.key, "agreed" if agreed else "disagreed"
@@ -304,7 +315,7 @@ def save_field(
             new_reasons=checks.of(row.key),
         )
     except repo.ConflictError as exc:
-        return _conflict(request, session, exc, record_id, field_id)
+        return _conflict(request, session, user, exc, record_id, field_id)
     except DatabaseError:
         session.rollback()
         raise
@@ -360,5 +371,5 @@ def resolve(
                 expected_version=version,
             )
     except repo.ConflictError as exc:
-        return _conflict(request, session, exc, record_id, field_id)
+        return _conflict(request, session, user, exc, record_id, field_id)
     return RedirectResponse("/double-entry", status_code=303)

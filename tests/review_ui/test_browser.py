@@ -350,6 +350,14 @@ def test_approve_the_book(browser: Any, server: dict[str, Any], shots: Any) -> N
     page.click("#approve")
     page.wait_for_selector("dd.approval:has-text('records are final')")
     shots(page, "09-book-approved")
+    page.goto(f"{server['url']}/books/{book_id}/audit")
+    page.fill("input[name=size]", "4")
+    page.click("form[action$='/audit/draw'] button")
+    page.wait_for_selector("tr[data-sample-id]")
+    assert page.locator("tr[data-sample-id]").count() == 4
+    page.locator("tr[data-sample-id] button[value=correct]").first.click()
+    page.wait_for_selector("p.rate:has-text('0 wrong of 1 checked')")
+    shots(page, "10-audit-sample")
     with server["sessions"]() as s:
         finals = s.scalars(sa.select(Record.final_at).where(Record.book_id == book_id)).all()
         assert finals and all(f is not None for f in finals)

@@ -159,6 +159,12 @@ def test_edit_conflict_shows_both_values_and_loses_nothing(
     assert r.status_code == 409
     assert "«Nguyễn Văn Ân»" in r.text and "«Nguyễn Văn Anh»" in r.text and "by ron" in r.text
     assert _field(session, first, "child.full_name").value == "Nguyễn Văn Ân"
+    seen = session.scalars(
+        sa.select(AccessLog.purpose).where(
+            AccessLog.username == "rita", AccessLog.record_id == first.id
+        )
+    ).all()
+    assert "edit conflict" in seen  # the stored value was shown to her: a read, logged
     version = re.search(r'name="version" value="(\d+)"', r.text)
     assert version and int(version.group(1)) == seen_version + 1
     r = client.post(

@@ -82,6 +82,40 @@ def test_upload_is_kept_once_and_starts_a_run(
     assert "quyen-07.png" in page.text and 'data-live="on"' in page.text
 
 
+def _tiff() -> bytes:
+    out = io.BytesIO()
+    pages = [Image.new("L", (500, 700), 255), Image.new("L", (500, 700), 250)]
+    pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:])
+    return out.getvalue()
+
+
+def _pdf() -> bytes:
+    import img2pdf
+
+    return bytes(img2pdf.convert(_png(620)))
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "kind", "suffix"),
+    [
+        ("book.pdf", _pdf, "pdf", ".pdf"),
+        ("book.tif", _tiff, "tiff", ".tif"),
+        ("pages.zip", lambda: _zip({"p-2.png": _png(610), "p-10.png": _png(611)}), "zip", ".zip"),
+        ("scan.bin", lambda: _png(630), "image", ".png"),  # by content, whatever its name
+    ],
+    ids=["pdf", "tiff", "zip", "image-misnamed"],
+)
+def test_every_scan_kind_is_taken_by_its_content(
+    client: TestClient, session: Session, settings: Settings, name: str, make: object, kind: str,
+    suffix: str,
+) -> None:  # fmt: skip
+    r = _post(client, login(client, "anna"), name, make())  # type: ignore[operator]
+    assert r.status_code == 303, r.text[:300]
+    upload = session.scalar(sa.select(Upload))
+    assert upload is not None and upload.kind == kind and upload.original_name == name
+    assert [p.name for p in _stored(settings)] == [upload.sha256 + suffix]
+
+
 def test_a_file_digitized_before_from_the_command_line_is_recognised(
     client: TestClient, session: Session
 ) -> None:
