@@ -498,6 +498,110 @@ def sample_population(
     console.print(f"wrote {n} mentions of {families} families to {path}")
 
 
+@app.command("link")
+def link_cmd(
+    book_no: Annotated[
+        str | None, typer.Option("--book-no", help="build the mentions of this book only")
+    ] = None,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Link the registry's persons: mentions from the records, linked across every book
+    (linked / review / not linked); writes persons and links. Running it again changes nothing."""
+    from flows.link import link_registry
+    from registry_db import repository as repo
+
+    s = _settings(db, data_dir)
+    engine = repo.make_engine(s.database_url())
+    try:
+        repo.upgrade(engine)
+        out = link_registry(engine, book_no=book_no)
+    finally:
+        engine.dispose()
+    console.print(
+        f"{out['mentions']} mentions → {out['persons']} persons ({out['persons_new']} new); "
+        f"{out['links_changed']} links changed, {out['review_open']} pairs for review",
+        soft_wrap=True,
+    )
+
+
+person_app = typer.Typer(help="Persons the registry knows (after `civreg link`).")
+app.add_typer(person_app, name="person")
+
+
+def _person_session(db: str | None, data_dir: Path | None) -> Iterator[Any]:
+    from registry_db import repository as repo
+
+    s = _settings(db, data_dir)
+    engine = repo.make_engine(s.database_url())
+    try:
+        repo.upgrade(engine)
+        with repo.session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@person_app.command("show")
+def person_show(
+    person_id: Annotated[int | None, typer.Argument(help="person id")] = None,
+    pid: Annotated[str | None, typer.Option("--pid", help="personal number")] = None,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """A person with events, parents, spouses and children, each with its provenance (JSON)."""
+    from registry_db import queries as q
+
+    if (person_id is None) == (pid is None):
+        raise InputError("give a person id or --pid, not both")
+    for session in _person_session(db, data_dir):
+        ids = [person_id] if person_id is not None else [
+            p.person_id for p in q.persons_by_personal_number(session, pid or "")
+        ]  # fmt: skip
+        found = [x for x in (q.person_summary(session, i) for i in ids) if x is not None]
+        if not found:
+            raise InputError("no such person", advice="check the id or number")
+        for item in found:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False, indent=1) + "\n")
+
+
+@person_app.command("search")
+def person_search(
+    name: Annotated[str, typer.Argument(help="a name, with or without accents")],
+    dob: Annotated[str | None, typer.Option(help="date of birth, yyyy-mm-dd")] = None,
+    year: Annotated[int | None, typer.Option(help="year of birth")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    db: Annotated[str | None, typer.Option()] = None,
+    data_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Persons by name (accent-insensitive, fuzzy) and date or year of birth."""
+    from datetime import date
+
+    from registry_db import queries as q
+
+    born = None
+    if dob:
+        try:
+            born = date.fromisoformat(dob)
+        except ValueError:
+            raise InputError("--dob must be yyyy-mm-dd") from None
+    for session in _person_session(db, data_dir):
+        hits = q.search_persons(session, name, date_of_birth=born, birth_year=year, limit=limit)
+        t = Table("id", "name", "born", "sex", "personal no.", "mentions", "score")
+        for h in hits:
+            p = h.person
+            t.add_row(
+                str(p.person_id),
+                p.full_name or "",
+                p.date_of_birth or (str(p.birth_year) if p.birth_year else ""),
+                p.sex or "",
+                p.personal_id or "",
+                str(p.mention_count),
+                f"{h.score:.2f}",
+            )
+        console.print(t)
+
+
 def main() -> None:
     """Entry point: the one place that turns project errors into messages and exit codes."""
     try:

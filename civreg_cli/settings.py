@@ -27,6 +27,21 @@ class Settings(BaseSettings):
     serve_port: int = 8000
     # Names, dates and personal numbers read with a confidence under this are keyed twice, blind.
     double_entry_below: float = 0.5
+    # Certificate extracts (certify/): the office's signing key and certificate (PEM; the chain
+    # up to the CA optional; unset: copies are issued unsigned), the public base URL printed in
+    # the QR code, place of issue, signer, issuing office (empty: the register's office), the
+    # fee of one copy, and how many verifications one address may make per minute.
+    extract_key_file: Path | None = None
+    extract_cert_file: Path | None = None
+    extract_chain_file: Path | None = None
+    extract_key_passphrase: str = ""
+    public_base_url: str = "http://127.0.0.1:8000"
+    extract_place: str = "Hà Nội"
+    extract_signer_title: str = "Chủ tịch"
+    extract_signer_name: str = ""
+    extract_office: str = ""
+    extract_fee_vnd: int = 8000
+    verify_rate_per_minute: int = 30
 
     def database_url(self) -> str:
         return self.db_url or f"sqlite:///{(self.data_dir / 'civreg.sqlite').resolve()}"

@@ -15,7 +15,10 @@ from datetime import date
 
 from extraction import identity
 from extraction.forms import BIRTH_FIELDS, DEATH_FIELDS, MARRIAGE_FIELDS, FieldSpec
+from extraction.phrases import DEATH_RELATIONSHIPS, TITLES, issuers
+from extraction.syllables import is_valid_syllable
 from extraction.types import FieldValue
+from extraction.vocab import canonical_province
 
 # Days after the birth within which registration is "on time" (Civil Status Law 60/2014, art. 15).
 ON_TIME_DAYS = 60
@@ -131,6 +134,51 @@ def _required(
             _flag(fields, spec.key, "required_missing")
 
 
+# --- closed lists and plausible text (marriage and death) -------------------------------------
+
+# A province-level unit's word before its name at the end of an address.
+_PROVINCE_WORDS = ("thành phố ", "tp. ", "tp ", "tỉnh ")
+
+
+def _check_in_list(
+    fields: dict[str, FieldValue], key: str, phrases: tuple[str, ...], reason: str
+) -> None:
+    """A value of a closed list (a title, an issuer, a relation) that is none of its phrases was
+    cut short or misread (a stamp over "Phó Chủ tịch" leaves "Phó")."""
+    f = fields.get(key)
+    if f is not None and f.value and f.value not in phrases:
+        _flag(fields, key, reason)
+
+
+def _check_ends_in_province(fields: dict[str, FieldValue], key: str) -> None:
+    """An address ends with its province (``…, TP Hà Nội``): a dangling ``TP`` or a province
+    name that is none means the end was cut or misread."""
+    f = fields.get(key)
+    if f is None or not f.value:
+        return
+    last = f.value.rsplit(",", 1)[-1].strip()
+    folded = last.lower()
+    for word in _PROVINCE_WORDS:
+        if folded.startswith(word):
+            last = last[len(word) :]
+            break
+    if canonical_province(last) != last:
+        _flag(fields, key, "place_province_unreadable")
+
+
+def _check_plausible_text(fields: dict[str, FieldValue], key: str) -> None:
+    """Free text is words: a value with a letter run that is no Vietnamese syllable, or with
+    fewer than three letters in all (a stamp's or a signature's strokes read as ``m``, ``Ắ``),
+    is flagged."""
+    f = fields.get(key)
+    if f is None or not f.value:
+        return
+    words = [w.strip(".,:;()\"'…-/").lower() for w in f.value.split()]
+    alpha = [w for w in words if w.isalpha()]
+    if sum(len(w) for w in alpha) < 3 or not all(is_valid_syllable(w) for w in alpha):
+        _flag(fields, key, "text_implausible")
+
+
 # --- marriage ---------------------------------------------------------------------------------
 
 # Legal minimum ages at marriage (Marriage and Family Law 52/2014, art. 8).
@@ -186,6 +234,10 @@ def check_marriage(fields: dict[str, FieldValue], *, book_year: int | None = Non
             _flag(fields, "marriage_recognised_date", "spouse_under_age")
         _check_id_doc(fields, role, SPOUSE_SEX[role], birth)
         _check_issue_date(fields, role, reg)
+        _check_in_list(fields, f"{role}.id_doc_issuer", issuers(), "issuer_not_in_list")
+        _check_ends_in_province(fields, f"{role}.residence")
+    _check_in_list(fields, "signer.title", TITLES, "title_not_in_list")
+    _check_plausible_text(fields, "notes")
     _required(fields, reg.year if reg else book_year, MARRIAGE_FIELDS, "")
 
 
@@ -255,6 +307,13 @@ def check_death(fields: dict[str, FieldValue], *, book_year: int | None = None) 
     ):
         _flag(fields, "deceased.id_doc_no", "id_doc_no_differs_from_personal_id")
         _flag(fields, "deceased.personal_id", "id_doc_no_differs_from_personal_id")
+    _check_ends_in_province(fields, "deceased.residence")
+    _check_in_list(fields, "signer.title", TITLES, "title_not_in_list")
+    _check_in_list(
+        fields, "declarant.relationship", DEATH_RELATIONSHIPS, "relationship_not_in_list"
+    )
+    for key in ("death.cause", "notes"):  # an issuer may be a foreign-named hospital
+        _check_plausible_text(fields, key)
     _required(fields, reg.year if reg else book_year, DEATH_FIELDS, "deceased.personal_id")
 
 

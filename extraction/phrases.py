@@ -172,16 +172,21 @@ MAX_TRAILING_WORDS = 3
 
 
 def phrase_prefix(text: str, kind: str) -> str | None:
-    """The longest phrase of ``kind`` that ``text`` starts with, when at most a few words follow
-    it (a signature's strokes, a stamp, a stray word); longer text is kept as written."""
-    folded = text.casefold()
-    if folded in _casefold_index(kind):
+    """The phrase of ``kind`` that the first words of ``text`` read as, when at most a few
+    words follow it (a signature's strokes, a stamp, a stray word); the longest such run of
+    words wins ("Mẹ đề về J1" is "Mẹ đẻ", not "Mẹ"). None when no run is a phrase."""
+    if text.casefold() in _casefold_index(kind):
         return None  # the text is a phrase itself ("Mẹ đẻ" is not "Mẹ" + a stray word)
-    best = None
-    for p in _phrases(kind):
-        pf = p.casefold()
-        if folded.startswith(pf + " ") and (best is None or len(p) > len(best)):
-            best = p
-    if best is None or len(text[len(best) :].split()) > MAX_TRAILING_WORDS:
-        return None
-    return best
+    words = text.split()
+    for k in range(len(words) - 1, max(0, len(words) - 1 - MAX_TRAILING_WORDS), -1):
+        head = " ".join(words[:k]).strip(" ,.;:-–")
+        if not head:
+            continue
+        exact = _casefold_index(kind).get(head.casefold())
+        if exact is not None:
+            return exact
+        # the phrase misread too, then strays ("Công an TP Hài Phòng - Âu")
+        snapped = snap_phrase(head, kind)
+        if snapped.changed:
+            return snapped.value
+    return None

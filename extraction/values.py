@@ -644,6 +644,9 @@ _NO_MARK_RE = re.compile(r"\bso\s*[:.]?\s*")
 _DATE_MARK_RE = re.compile(r"\b(?:cap\s*ngay|ngay\s*cap)\b\s*[:.]?\s*")
 _ISSUER_MARK_RE = re.compile(r"\b(?:noi\s*cap|tai|do)\b\s*[:.]?\s*")
 _NUMBER_RE = re.compile(r"\b(?:[a-z][0-9]{7}\b|[0-9oil|][0-9oil|\s.]{6,}[0-9])")
+_ISSUER_START_RE = re.compile(
+    r"\b(?:cong[\s.]*an|cuc\s+canh\s+sat|cuc\s+quan\s+ly|bo\s+cong\s+an|bo\s+ngoai\s+giao)\b"
+)
 _TRAILING_CAP_RE = re.compile(r"\s*\bc[ấâa]p\s*$", re.I)
 
 
@@ -678,7 +681,19 @@ def parse_id_doc(raw: str) -> IdDoc:
 
     date_mark = _DATE_MARK_RE.search(folded, no_start)
     issuer_mark = _ISSUER_MARK_RE.search(folded, no_start)
-    marks = sorted(m.start() for m in (date_mark, issuer_mark) if m is not None)
+    # (where the issuer's mark starts, where its text starts)
+    issuer_span = (issuer_mark.start(), issuer_mark.end()) if issuer_mark else None
+    if issuer_span is None:
+        # "nơi cấp" itself misread ("tơi cấp:", "pGLiệp:"): issuers start with who they are.
+        start = _ISSUER_START_RE.search(folded, no_start)
+        if start is not None:
+            issuer_span = (start.start(), start.start())
+            reasons.append("id_doc_issuer_ocr_fixed")
+    marks = sorted(
+        m
+        for m in (date_mark.start() if date_mark else None, issuer_span and issuer_span[0])
+        if m is not None
+    )
     no_end = marks[0] if marks else len(text)
 
     type_text = text[:type_end]
@@ -704,7 +719,7 @@ def parse_id_doc(raw: str) -> IdDoc:
 
     issue_date: str | None = None
     if date_mark is not None:
-        end = issuer_mark.start() if issuer_mark and issuer_mark.start() > date_mark.end() else None
+        end = issuer_span[0] if issuer_span and issuer_span[0] > date_mark.end() else None
         d = normalise_date(text[date_mark.end() : end])
         issue_date = d.value
         if d.value is None:
@@ -713,9 +728,9 @@ def parse_id_doc(raw: str) -> IdDoc:
             reasons.append("id_doc_issue_date_corrected")
 
     issuer: str | None = None
-    if issuer_mark is not None:
-        end = date_mark.start() if date_mark and date_mark.start() > issuer_mark.end() else None
-        issuer_text = _TRAILING_CAP_RE.sub("", text[issuer_mark.end() : end])
+    if issuer_span is not None:
+        end = date_mark.start() if date_mark and date_mark.start() > issuer_span[1] else None
+        issuer_text = _TRAILING_CAP_RE.sub("", text[issuer_span[1] : end])
         issuer = clean_text(issuer_text) or None
     return IdDoc(doc_type, doc_no, issue_date, issuer, tuple(dict.fromkeys(reasons)))
 

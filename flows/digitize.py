@@ -79,6 +79,7 @@ def digitize_book(
     data_dir: Path,
     year: int | None = None,
     lang: str = "vie",
+    link: bool = True,
 ) -> dict[str, Any]:
     log = get_run_logger()
     from extraction.types import RegisterType
@@ -109,6 +110,12 @@ def digitize_book(
         summary = repo.finish_book(s, book_id)
     if failed:
         summary["failed_pages"] = {str(k): v for k, v in sorted(failed.items())}
+    if link:  # persons: the book's mentions linked with the whole registry (flows.link)
+        from flows.link import link_persons_task
+
+        linked = link_persons_task(db_url, book_id)
+        summary["persons"] = linked["persons"]
+        summary["person_links_for_review"] = linked["review_open"]
     create_markdown_artifact(
         markdown=summary_markdown(summary), key=f"book-{_slug(book_no)}", description="Book summary"
     )

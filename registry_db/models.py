@@ -473,3 +473,8 @@ class DoubleEntry(Base):
     second_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(sa.String(128))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# Tables of other modules share this metadata (migrations and schema checks see them all).
+from registry_db import certificates as _certificates  # noqa: E402, F401
+from registry_db import persons as _persons  # noqa: E402, F401

@@ -254,6 +254,15 @@ def test_valid_records_pass() -> None:
             {"wife.id_doc_issue_date": "id_doc_issued_after_registration"},
         ),
         ({"husband__full_name": None}, {"husband.full_name": "required_missing"}),
+        # closed lists and plausible text: a stamp over the line leaves a cut or junk reading
+        ({"signer__title": "Phó"}, {"signer.title": "title_not_in_list"}),
+        ({"wife__id_doc_issuer": "Công an TP Hà"}, {"wife.id_doc_issuer": "issuer_not_in_list"}),
+        (
+            {"husband__residence": "Số 12, phường Bồ Đề, quận Long Biên, TP"},
+            {"husband.residence": "place_province_unreadable"},
+        ),
+        ({"notes": "m"}, {"notes": "text_implausible"}),
+        ({"notes": "Cấp 02 bản sao Giấy chứng nhận kết hôn xzq"}, {"notes": "text_implausible"}),
     ],
 )
 def test_marriage_checks(overrides: dict[str, str | None], expected: dict[str, str]) -> None:
@@ -301,6 +310,15 @@ def test_marriage_checks(overrides: dict[str, str | None], expected: dict[str, s
             {"deceased.id_doc_no": "id_doc_no_differs_from_personal_id"},
         ),
         ({"death__cause": None}, {"death.cause": "required_missing"}),
+        ({"death__cause": "Ắ"}, {"death.cause": "text_implausible"}),
+        (
+            {"declarant__relationship": "Con đ"},
+            {"declarant.relationship": "relationship_not_in_list"},
+        ),
+        (
+            {"deceased__residence": "Số 8 phố Ngọc Lâm, phường Ngọc Lâm, Hà TP. Nội"},
+            {"deceased.residence": "place_province_unreadable"},
+        ),
     ],
 )
 def test_death_checks(overrides: dict[str, str | None], expected: dict[str, str]) -> None:

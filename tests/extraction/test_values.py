@@ -300,3 +300,14 @@ def test_capitalised_street_names_are_not_address_words() -> None:
     from extraction.values import correct_place
 
     assert correct_place("Số 3 phố Phó Đức Chính").value == "Số 3 phố Phó Đức Chính"
+
+
+def test_issuer_found_when_its_mark_is_misread() -> None:
+    from extraction.values import parse_id_doc
+
+    doc = parse_id_doc(
+        "Chứng minh nhân dân số 154717461, cấp ngày 14/10/2011; tơi cấp: Công an tỉnh Nghệ An"
+    )
+    assert doc.issue_date == "2011-10-14"
+    assert doc.issuer == "Công an tỉnh Nghệ An"
+    assert "id_doc_issuer_ocr_fixed" in doc.reasons

@@ -1,0 +1,409 @@
+"""Questions the service API asks about persons; pure reads, each answer with its provenance.
+
+- :func:`persons_by_personal_number` — a person by personal number (more than one only when
+  linkage held a conflict for review);
+- :func:`search_persons` — by name (accent-insensitive, fuzzy) and date or year of birth;
+- :func:`get_person`, :func:`person_events`, :func:`person_parents`, :func:`person_children`,
+  :func:`person_spouses`.
+
+Every value comes with a :class:`Provenance`: the field value it was read from, its record
+(book, entry) and where on which page (``bbox``). Fuzzy search is trigram similarity on the
+accent-folded name: ``pg_trgm`` and its GIN index on PostgreSQL, the same measure computed here
+on SQLite (candidates narrowed by year or by a shared name syllable first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from extraction.text import name_key
+from registry_db.models import Book, FieldValueRow, Record
+from registry_db.persons import (
+    Event,
+    MentionField,
+    Person,
+    PersonMention,
+    RelationKind,
+    Relationship,
+)
+
+SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default ``similarity_threshold``
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value was read: field value, record, book, page and box."""
+
+    field_value_id: int
+    field_key: str
+    value: str | None
+    status: str
+    record_id: int
+    register_type: str
+    book_no: str
+    registration_authority: str
+    entry_no: str | None
+    page_no: int | None
+    bbox: list[int] | None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person_id: int
+    personal_id: str | None
+    full_name: str | None
+    date_of_birth: str | None  # ISO
+    birth_year: int | None
+    sex: str | None
+    ethnicity: str | None
+    nationality: str | None
+    mention_count: int
+    sources: dict[str, Provenance] = field(default_factory=dict)  # value name → provenance
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EventView:
+    event_id: int
+    kind: str  # birth | marriage | death
+    event_date: str | None
+    registration_date: str | None
+    role: str  # the person's role in it
+    mention_id: int
+    record_id: int
+    book_no: str
+    entry_no: str | None
+    name: Provenance | None  # the name field naming the person in this record
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RelativeView:
+    relation: str  # parent | child | spouse
+    person: PersonView | None  # None: the other mention is not linked to a person yet
+    event_id: int
+    record_id: int
+    # the names the relationship was read from: this person's and the relative's
+    evidence: list[Provenance] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    person: PersonView
+    score: float  # trigram similarity of the best-matching name written for the person
+    matched_name: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- provenance ----------------------------------------------------------------------------------
+
+
+def provenance(session: Session, field_ids: Iterable[int]) -> dict[int, Provenance]:
+    """The provenance of each field value id (one query)."""
+    ids = sorted(set(field_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(
+            FieldValueRow.id,
+            FieldValueRow.key,
+            FieldValueRow.value,
+            FieldValueRow.status,
+            FieldValueRow.page_no,
+            FieldValueRow.bbox,
+            Record.id,
+            Record.entry_no,
+            Book.register_type,
+            Book.book_no,
+            Book.registration_authority,
+        )
+        .join(Record, Record.id == FieldValueRow.record_id)
+        .join(Book, Book.id == Record.book_id)
+        .where(FieldValueRow.id.in_(ids))
+    )
+    out = {}
+    for fid, key, value, status, page_no, bbox, rid, entry, rtype, book_no, auth in rows:
+        out[fid] = Provenance(
+            field_value_id=fid,
+            field_key=key,
+            value=value,
+            status=str(status),
+            record_id=rid,
+            register_type=str(rtype),
+            book_no=book_no,
+            registration_authority=auth,
+            entry_no=entry,
+            page_no=page_no,
+            bbox=list(bbox) if bbox is not None else None,
+        )
+    return out
+
+
+def _views(session: Session, persons: Sequence[Person]) -> list[PersonView]:
+    prov = provenance(session, [fid for p in persons for fid in (p.sources or {}).values()])
+    return [
+        PersonView(
+            person_id=p.id,
+            personal_id=p.personal_id,
+            full_name=p.full_name,
+            date_of_birth=p.date_of_birth.isoformat() if p.date_of_birth else None,
+            birth_year=p.birth_year,
+            sex=p.sex,
+            ethnicity=p.ethnicity,
+            nationality=p.nationality,
+            mention_count=p.mention_count,
+            sources={k: prov[f] for k, f in (p.sources or {}).items() if f in prov},
+        )
+        for p in persons
+    ]
+
+
+def _persons(session: Session, ids: Iterable[int]) -> dict[int, PersonView]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = list(session.scalars(sa.select(Person).where(Person.id.in_(wanted))))
+    return {v.person_id: v for v in _views(session, rows)}
+
+
+# --- persons -------------------------------------------------------------------------------------
+
+
+def get_person(session: Session, person_id: int) -> PersonView | None:
+    return _persons(session, [person_id]).get(person_id)
+
+
+def persons_by_personal_number(session: Session, personal_id: str) -> list[PersonView]:
+    """Persons with this personal number (digits only are compared), as theirs or in any of
+    their mentions. Usually one; two when linkage queued a conflict for review."""
+    digits = re.sub(r"\D", "", personal_id)
+    if not digits:
+        return []
+    ids = set(session.scalars(sa.select(Person.id).where(Person.personal_id == digits)))
+    ids |= {
+        pid
+        for pid in session.scalars(
+            sa.select(PersonMention.person_id).where(PersonMention.personal_id == digits)
+        )
+        if pid is not None
+    }
+    found = _persons(session, ids)
+    return [found[i] for i in sorted(found)]
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of a text: each word lower-cased and padded ``"  word "``."""
+    out: set[str] = set()
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        padded = f"  {word} "
+        out.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's ``similarity``: shared trigrams over all trigrams of both."""
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def _date_filter(dob: date | None, year: int | None) -> list[sa.ColumnElement[bool]]:
+    m = PersonMention
+    if dob is not None:
+        return [
+            sa.or_(
+                m.date_of_birth == dob,
+                sa.and_(m.date_of_birth.is_(None), m.birth_year == dob.year),
+            )
+        ]
+    if year is not None:
+        return [m.birth_year == year]
+    return []
+
+
+def search_persons(
+    session: Session,
+    name: str,
+    *,
+    date_of_birth: date | str | None = None,
+    birth_year: int | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Persons whose name (any spelling a record gives them) is like ``name`` — accents, tone
+    placement and capitals ignored, typos tolerated — best first; with a date (or a year) of
+    birth, only persons born then (a mention with only a year matches a date in that year)."""
+    folded = name_key(name, fold=True)
+    if not folded:
+        return []
+    dob = date.fromisoformat(date_of_birth) if isinstance(date_of_birth, str) else date_of_birth
+    m = PersonMention
+    where = [m.person_id.is_not(None), *_date_filter(dob, birth_year)]
+    if session.get_bind().dialect.name == "postgresql":
+        score = sa.func.similarity(m.name_folded, folded)
+        rows = session.execute(
+            sa.select(m.person_id, m.full_name, score.label("score"))
+            .where(*where, m.name_folded.op("%")(folded))
+            .order_by(score.desc(), m.person_id)
+            .limit(limit * 5)
+        ).all()
+        scored = [(pid, full, float(s)) for pid, full, s in rows]
+    else:
+        words = folded.split()
+        narrow = where if len(where) > 1 else [
+            *where,
+            sa.or_(*(m.name_folded.like(f"%{w}%") for w in words)),
+        ]  # fmt: skip
+        scored = []
+        for pid, full, key in session.execute(
+            sa.select(m.person_id, m.full_name, m.name_folded).where(*narrow)
+        ):
+            s = similarity(key or "", folded)
+            if s >= SIMILARITY_THRESHOLD:
+                scored.append((pid, full, s))
+    best: dict[int, tuple[float, str | None]] = {}
+    for pid, full, s in scored:
+        if pid not in best or s > best[pid][0]:
+            best[pid] = (s, full)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+    views = _persons(session, [pid for pid, _ in ranked])
+    return [
+        SearchHit(person=views[pid], score=round(s, 4), matched_name=full)
+        for pid, (s, full) in ranked
+        if pid in views
+    ]
+
+
+# --- events and relatives ------------------------------------------------------------------------
+
+
+def _name_fields(session: Session, mention_ids: Iterable[int]) -> dict[int, int]:
+    ids = sorted(set(mention_ids))
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            sa.select(MentionField.mention_id, MentionField.field_value_id).where(
+                MentionField.mention_id.in_(ids), MentionField.attribute == "full_name"
+            )
+        ).all()
+    )
+
+
+def person_events(session: Session, person_id: int) -> list[EventView]:
+    """The events the person took part in (any role), in date order."""
+    m = PersonMention
+    rows = session.execute(
+        sa.select(m.id, m.role, Event, Record.entry_no, Book.book_no)
+        .join(Event, Event.id == m.event_id)
+        .join(Record, Record.id == m.record_id)
+        .join(Book, Book.id == Record.book_id)
+        .where(m.person_id == person_id, Record.superseded_at.is_(None))
+    ).all()
+    names = _name_fields(session, [r[0] for r in rows])
+    prov = provenance(session, names.values())
+    out = [
+        EventView(
+            event_id=ev.id,
+            kind=str(ev.kind),
+            event_date=ev.event_date.isoformat() if ev.event_date else None,
+            registration_date=ev.registration_date.isoformat() if ev.registration_date else None,
+            role=str(role),
+            mention_id=mid,
+            record_id=ev.record_id,
+            book_no=book_no,
+            entry_no=entry,
+            name=prov.get(names.get(mid, -1)),
+        )
+        for mid, role, ev, entry, book_no in rows
+    ]
+    return sorted(out, key=lambda e: (e.event_date or e.registration_date or "9999", e.event_id))
+
+
+def _relatives(
+    session: Session, person_id: int, kind: RelationKind, *, mine: str, theirs: str, label: str
+) -> list[RelativeView]:
+    """Relationships of ``kind`` where this person's mention is on side ``mine``."""
+    me, other = aliased(PersonMention), aliased(PersonMention)
+    r = Relationship
+    mine_col = getattr(r, f"{mine}_mention_id")
+    theirs_col = getattr(r, f"{theirs}_mention_id")
+    rows = session.execute(
+        sa.select(me.id, other.id, other.person_id, r.event_id, Event.record_id)
+        .select_from(r)
+        .join(me, mine_col == me.id)
+        .join(other, theirs_col == other.id)
+        .join(Event, Event.id == r.event_id)
+        .where(me.person_id == person_id, r.kind == kind.value)
+        .order_by(r.event_id)
+    ).all()
+    names = _name_fields(session, [x for row in rows for x in row[:2]])
+    prov = provenance(session, names.values())
+    persons = _persons(session, [row[2] for row in rows if row[2] is not None])
+    seen: dict[int | None, RelativeView] = {}
+    out: list[RelativeView] = []
+    for my_mid, their_mid, their_pid, event_id, record_id in rows:
+        evidence = [prov[names[x]] for x in (my_mid, their_mid) if names.get(x) in prov]
+        if their_pid is not None and their_pid in seen:  # the same relative in another record
+            seen[their_pid].evidence.extend(evidence)
+            continue
+        view = RelativeView(
+            relation=label,
+            person=persons.get(their_pid) if their_pid is not None else None,
+            event_id=event_id,
+            record_id=record_id,
+            evidence=evidence,
+        )
+        if their_pid is not None:
+            seen[their_pid] = view
+        out.append(view)
+    return out
+
+
+def person_parents(session: Session, person_id: int) -> list[RelativeView]:
+    return _relatives(
+        session, person_id, RelationKind.PARENT_OF, mine="object", theirs="subject", label="parent"
+    )
+
+
+def person_children(session: Session, person_id: int) -> list[RelativeView]:
+    return _relatives(
+        session, person_id, RelationKind.PARENT_OF, mine="subject", theirs="object", label="child"
+    )
+
+
+def person_spouses(session: Session, person_id: int) -> list[RelativeView]:
+    kind = RelationKind.SPOUSE_OF
+    out = _relatives(session, person_id, kind, mine="subject", theirs="object", label="spouse")
+    out += _relatives(session, person_id, kind, mine="object", theirs="subject", label="spouse")
+    return out
+
+
+def person_summary(session: Session, person_id: int) -> dict[str, Any] | None:
+    """Everything the registry knows of a person, as one JSON-ready dict."""
+    person = get_person(session, person_id)
+    if person is None:
+        return None
+    return {
+        "person": person.as_dict(),
+        "events": [e.as_dict() for e in person_events(session, person_id)],
+        "parents": [r.as_dict() for r in person_parents(session, person_id)],
+        "spouses": [r.as_dict() for r in person_spouses(session, person_id)],
+        "children": [r.as_dict() for r in person_children(session, person_id)],
+    }
