@@ -237,9 +237,7 @@ def issue_extract(
             verify_url=options.verify_url(code),
             code=code,
         )
-        pdf = to_pdfa(
-            render_pdf(content), title=f"{content.title} {number_text}", author=office
-        )
+        pdf = to_pdfa(render_pdf(content), title=f"{content.title} {number_text}", author=office)
         if options.signer is not None:
             pdf = sign_pdf(
                 pdf, options.signer, reason=f"Bản sao {content.title.lower()}", location=office

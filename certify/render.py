@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pikepdf
 from PIL import ImageCms
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -69,6 +67,30 @@ def _register_fonts() -> None:
 def _centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float) -> None:
     canvas.setFont(font, size)
     canvas.drawCentredString(x, y, text)
+
+
+def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float, border: int = 4) -> None:
+    """A QR code (error correction M) of ``text``, ``size`` points square with its quiet zone,
+    drawn as filled rectangles (no font, no image: nothing that PDF/A would object to)."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(text)
+    qr.make()
+    count = qr.getModuleCount()
+    box = size / (count + 2 * border)
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(qr.modules):
+        top = y + size - (r + border + 1) * box
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                canvas.rect(x + (start + border) * box, top, (c - start) * box, box, 0, 1)
+            else:
+                c += 1
+    canvas.restoreState()
 
 
 def render_pdf(content: ExtractContent) -> bytes:
@@ -140,13 +162,7 @@ def render_pdf(content: ExtractContent) -> bytes:
     _centred(canvas, content.signer_name, sign_x, y - 62, BOLD, 10.5)
 
     qr_size = 34 * mm
-    widget = QrCodeWidget(content.verify_url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(
-        qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, left - 3 * mm, 14 * mm)
+    draw_qr(canvas, content.verify_url, left - 3 * mm, 14 * mm, qr_size)
     canvas.setFont(REGULAR, 8)
     canvas.drawString(left + qr_size, 30 * mm, "Kiểm tra bản sao điện tử tại:")
     canvas.drawString(left + qr_size, 26 * mm, content.verify_url)

@@ -35,7 +35,7 @@ def load_signer(
                 f"the extract signing {what} file {path} does not exist",
                 advice="set CIVREG_EXTRACT_KEY_FILE and CIVREG_EXTRACT_CERT_FILE",
             )
-    signer = signers.SimpleSigner.load(
+    signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
         str(key_file),
         str(cert_file),
         ca_chain_files=(str(chain_file),) if chain_file else None,
@@ -49,9 +49,7 @@ def load_signer(
     return signer
 
 
-def sign_pdf(
-    pdf: bytes, signer: signers.Signer, *, reason: str = "", location: str = ""
-) -> bytes:
+def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str = "", location: str = "") -> bytes:
     """The PDF with a PAdES baseline (B-B) signature added as an incremental update."""
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,

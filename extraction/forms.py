@@ -527,7 +527,11 @@ DEATH_FORM = RegisterForm(
     registration_kinds=DEATH_KINDS,
     id_doc_groups=(_id_doc_keys("deceased", False), _id_doc_keys("declarant", False)),
     entry_starters=("entry_no", "registration_date", "deceased.full_name"),
-    phrase_kinds={"declarant.relationship": "death_relationship", "signer.title": "title"},
+    phrase_kinds={
+        "declarant.relationship": "death_relationship",
+        "signer.title": "title",
+        "death.cause": "death_cause",
+    },
     thresholds_file="thresholds_death.json",
 )
 

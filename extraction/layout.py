@@ -264,6 +264,10 @@ def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> l
         taken.append(h)
         used |= covered
     taken.sort(key=lambda h: h.start)
+    if (not taken or taken[0].start > 0) and "entry_no" in form.label_variants:
+        entry_no = _damaged_entry_no(words, line_no)
+        if entry_no is not None:
+            taken.insert(0, entry_no)
     # A damaged label at the start of the line: words ending in a colon that matched nothing.
     first = taken[0].start if taken else len(words)
     for j in range(min(first, MAX_LABEL_WORDS)):
@@ -274,6 +278,28 @@ def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> l
                 taken.insert(0, LabelHit(UNKNOWN_LABEL, line_no, 0, j + 1, 0.0, True, True))
             break
     return taken
+
+
+# "Số:" of an entry's number, too short to match fuzzily, misread ("Só", "Sẽ:4", "S54"): at a
+# line's start, followed by a number, on the line that carries the registration date.
+_ENTRY_NO_WORD_RE = re.compile(r"^[Ss5]([^\W\d_]{0,2})[.:;]*(\d{0,4})$")
+_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
+def _damaged_entry_no(words: list[Word], line_no: int) -> LabelHit | None:
+    if not words:
+        return None
+    m = _ENTRY_NO_WORD_RE.match(words[0].text)
+    if m is None or any(fold_accents(c).lower() not in "oeiua" for c in m.group(1)):
+        return None
+    if not _DATE_RE.search(" ".join(w.text for w in words[1:])):
+        return None
+    glued = len(m.group(2))
+    if not glued:
+        following = [w.text.strip(".:;,") for w in words[1:3]]
+        if not any(t[:1].isdigit() for t in following):
+            return None
+    return LabelHit("entry_no", line_no, 0, 1, 0.9, True, True, glued)
 
 
 # Words with a colon that are part of a value, not labels of the form: the id paper's line

@@ -68,6 +68,45 @@ DEATH_RELATIONSHIPS: tuple[str, ...] = (
     "Người được uỷ quyền",
 )
 
+# Causes of death as registers usually word them; a cause not among them is kept as read.
+DEATH_CAUSES: tuple[str, ...] = (
+    "Già yếu",
+    "Tuổi cao, sức yếu",
+    "Tuổi già",
+    "Bệnh",
+    "Bệnh tật",
+    "Ốm đau",
+    "Bệnh tim",
+    "Suy tim",
+    "Nhồi máu cơ tim",
+    "Tai biến mạch máu não",
+    "Đột quỵ",
+    "Xuất huyết não",
+    "Cao huyết áp",
+    "Ung thư",
+    "Ung thư phổi",
+    "Ung thư gan",
+    "Ung thư dạ dày",
+    "Ung thư vú",
+    "Ung thư đại tràng",
+    "Xơ gan",
+    "Viêm phổi",
+    "Lao phổi",
+    "Suy thận",
+    "Suy hô hấp",
+    "Suy đa tạng",
+    "Đái tháo đường",
+    "Tai nạn giao thông",
+    "Tai nạn lao động",
+    "Tai nạn",
+    "Đuối nước",
+    "Sinh non",
+    "Dị tật bẩm sinh",
+    "Nhiễm trùng",
+    "Nhiễm trùng huyết",
+    "Sốt xuất huyết",
+)
+
 TITLES: tuple[str, ...] = (
     "Chủ tịch",
     "Phó Chủ tịch",
@@ -113,11 +152,16 @@ def _death_relationships() -> tuple[str, ...]:
     return DEATH_RELATIONSHIPS
 
 
+def _death_causes() -> tuple[str, ...]:
+    return DEATH_CAUSES
+
+
 PHRASES: dict[str, Callable[[], tuple[str, ...]]] = {
     "relationship": _relationships,
     "title": _titles,
     "issuer": issuers,
     "death_relationship": _death_relationships,
+    "death_cause": _death_causes,
 }
 
 

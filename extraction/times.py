@@ -24,8 +24,10 @@ class TimeReading(NamedTuple):
 
 
 # A letter OCR reads in place of a digit, in a time.
-_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
-_NUM = r"[0-9OoDlI|]{1,2}"
+_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Ø": "0", "ø": "0", "l": "1", "I": "1", "|": "1"}
+)
+_NUM = r"[0-9OoDØølI|]{1,2}"
 _DIGITS_RE = re.compile(rf"^({_NUM})(?:gio|h|g|:|;|\.)(?:({_NUM})(?:phut|p|')?)?\.?$")
 _WORDS_RE = re.compile(r"^(.+?)\s+gio(?:\s+(.+?))?(?:\s+phut)?$")
 

@@ -816,10 +816,12 @@ def apply_linkage(
             for m in members:
                 target[m] = choice
         # new persons, founded by their cluster's first mention not founding another person
+        spare = min(min(founders, default=0), 0)  # ids for clusters with no free mention
         for members in to_create:
             founder = next((m for m in sorted(members) if m not in founders), None)
-            if founder is None:
-                raise DatabaseError("a linkage cluster has no mention free to found a person")
+            if founder is None:  # its mentions founded persons now kept by other clusters
+                spare -= 1
+                founder = spare
             person = Person(founding_mention_id=founder, sources={}, mention_count=0)
             session.add(person)
             session.flush()
@@ -1066,7 +1068,8 @@ def move_mention(
 
 def _free_founder(session: Session, mention_id: int) -> int:
     """A founding id for a person made by hand: the mention's id, or (when another person was
-    founded on it) a negative id of its own, unique all the same."""
+    founded on it) a negative id of its own, unique all the same (as :func:`apply_linkage`
+    does for a split cluster)."""
     if session.scalar(sa.select(Person.id).where(Person.founding_mention_id == mention_id)) is None:
         return mention_id
     low = session.scalar(sa.select(sa.func.min(Person.founding_mention_id))) or 0

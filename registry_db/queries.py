@@ -224,6 +224,19 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
+def trgm_schema(session: Session) -> str | None:
+    """The schema ``pg_trgm`` lives in (PostgreSQL; it need not be on the search path), or
+    None: no trigram support there (SQLite), similarity is computed here."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.scalar(
+        sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+            "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+        )
+    )
+
+
 def _date_filter(dob: date | None, year: int | None) -> list[sa.ColumnElement[bool]]:
     m = PersonMention
     if dob is not None:
@@ -255,11 +268,12 @@ def search_persons(
     dob = date.fromisoformat(date_of_birth) if isinstance(date_of_birth, str) else date_of_birth
     m = PersonMention
     where = [m.person_id.is_not(None), *_date_filter(dob, birth_year)]
-    if session.get_bind().dialect.name == "postgresql":
-        score = sa.func.similarity(m.name_folded, folded)
+    trgm = trgm_schema(session)
+    if trgm is not None:
+        score = getattr(sa.func, trgm).similarity(m.name_folded, folded)
         rows = session.execute(
             sa.select(m.person_id, m.full_name, score.label("score"))
-            .where(*where, m.name_folded.op("%")(folded))
+            .where(*where, m.name_folded.op(f'OPERATOR("{trgm}".%)')(folded))
             .order_by(score.desc(), m.person_id)
             .limit(limit * 5)
         ).all()

@@ -22,7 +22,7 @@ from civreg_cli.errors import CivregError
 from civreg_cli.settings import Settings
 from registry_db import make_engine, session_factory, upgrade
 from registry_db import review as rv
-from review_ui import admin, books, review, supervise
+from review_ui import admin, api, books, certificates, review, supervise
 from review_ui.jobs import DigitizeRunner
 from review_ui.security import (
     SESSION_COOKIE,
@@ -121,8 +121,9 @@ def create_app(settings: Settings, *, runner: DigitizeRunner | None = None) -> F
 
     _error_handlers(app)
     _auth_routes(app)
-    for module in (books, review, supervise, admin):
+    for module in (books, review, supervise, admin, certificates):
         app.include_router(module.router)
+    app.mount("/api/v1", api.create_api(context))  # the agency API, with its own OpenAPI
     return app
 
 

@@ -25,6 +25,9 @@ class Action(StrEnum):
     DASHBOARD = "dashboard"  # statistics per book and per reviewer
     MANAGE_USERS = "manage_users"  # list, add and deactivate users
     VIEW_ACCESS_LOG = "view_access_log"  # who read which record, when, why
+    ISSUE_EXTRACT = "issue_extract"  # issue, download, revoke and reissue certificate extracts
+    HANDLE_REQUESTS = "handle_requests"  # citizens' extract requests: approve, refuse, fee, issue
+    MANAGE_API_CLIENTS = "manage_api_clients"  # agencies' API keys and their access log
 
 
 _A, _R, _S, _AD = Role.ARCHIVE_STAFF, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN
@@ -42,6 +45,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.DASHBOARD: frozenset({_S}),
     Action.MANAGE_USERS: frozenset({_AD}),
     Action.VIEW_ACCESS_LOG: frozenset({_AD}),
+    Action.ISSUE_EXTRACT: frozenset({_A, _S}),
+    Action.HANDLE_REQUESTS: frozenset({_A, _S}),
+    Action.MANAGE_API_CLIENTS: frozenset({_AD}),
 }
 
 

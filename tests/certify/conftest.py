@@ -128,9 +128,7 @@ def make_register(
     )
     from registry_db import upsert_pages
 
-    upsert_pages(
-        session, book, [PageInfo(1, "b" * 64, "pages/0001.png", width=2480, height=3508)]
-    )
+    upsert_pages(session, book, [PageInfo(1, "b" * 64, "pages/0001.png", width=2480, height=3508)])
     save_page_records(
         session,
         book.id,

@@ -172,8 +172,8 @@ def test_a_correction_after_issue_revokes_and_offers_a_reissue(
     update_field(
         session,
         field.id,
-        "Nguyễn Thị Hồng Nhụng",
-        FieldStatus.ACCEPTED,
+        new_value="Nguyễn Thị Hồng Nhụng",
+        new_status=FieldStatus.ACCEPTED,
         changed_by="rita",
         expected_version=field.version,
         reason="spelling per the birth notice",

@@ -287,3 +287,25 @@ def test_a_wrapped_value_without_a_label_stays_whole() -> None:
     recover_line_labels(entry)
     assert list(entry) == ["mother.residence"]
     assert entry["mother.residence"].words == words
+
+
+@pytest.mark.parametrize(
+    ("line", "glued"),
+    [
+        ("Sẽ:4 Ngày tháng năm đăng ký: 02/01/2016", 1),
+        ("só 30 Ngày 03/01/2016", 0),
+        ("S54 03/01/2016", 2),
+    ],
+)
+def test_misread_entry_number_label_at_line_start(line: str, glued: int) -> None:
+    from extraction.layout import VLine, find_labels
+
+    hits = find_labels(VLine(_words(line), 0.0, 40.0), 0)
+    assert hits[0].label_id == "entry_no" and hits[0].value_offset == glued
+
+
+def test_an_address_line_starting_with_so_is_no_entry_number() -> None:
+    from extraction.layout import VLine, find_labels
+
+    hits = find_labels(VLine(_words("Số 64, ngõ 109, phố Nguyễn Trãi"), 0.0, 40.0), 0)
+    assert all(h.label_id != "entry_no" for h in hits)

@@ -154,6 +154,16 @@ def test_a_death_entry_field_by_field() -> None:
     assert rec.fields["death.date"].confidence > 0.97
 
 
+def test_a_cause_misread_by_an_accent_is_snapped_to_its_phrase() -> None:
+    entry = [ln.replace("Già yếu", "Đột quy") for ln in DEATH_ENTRY]
+    [rec] = extract_page(page(entry), 1, DEATH, thresholds=LOW)
+    cause = rec.fields["death.cause"]
+    assert cause.value == "Đột quỵ" and "phrase_corrected" in cause.reasons
+    other = [ln.replace("Già yếu", "Sốc phản vệ") for ln in DEATH_ENTRY]  # not in the list: kept
+    [rec] = extract_page(page(other), 1, DEATH, thresholds=LOW)
+    assert rec.fields["death.cause"].value == "Sốc phản vệ"
+
+
 def test_a_book_of_one_register_does_not_read_anothers_labels() -> None:
     """Death labels on a page read as a birth book give no record of made-up fields."""
     birth = BookContext(RegisterType.BIRTH, "01/2019", "UBND phường Ngọc Lâm", 2019)
@@ -175,6 +185,7 @@ def test_a_book_of_one_register_does_not_read_anothers_labels() -> None:
         ("9 giờ", "09:00", ()),
         ("hai giờ mười chín phút", "02:19", ()),
         ("O2:19", "02:19", ("time_ocr_fixed",)),
+        ("1Ø giờ 15 phút", "10:15", ("time_ocr_fixed",)),
         ("24:10", None, ("time_out_of_range",)),
         ("14:75", None, ("time_out_of_range",)),
         ("sáng sớm", None, ("time_unparseable",)),

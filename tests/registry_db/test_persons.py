@@ -3,7 +3,9 @@ loaded as register records, linked, queried with provenance; decisions audited a
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -14,7 +16,7 @@ from bench.persons import linked_persons, load_population, population_records, s
 from extraction.types import FieldStatus
 from flows.link import link_registry
 from linkage.population import generate_population, mention_rows
-from registry_db import FieldValueRow, session_factory, update_field
+from registry_db import FieldValueRow, make_engine, session_factory, update_field, upgrade
 from registry_db import queries as q
 from registry_db.persons import (
     Event,
@@ -29,6 +31,8 @@ from registry_db.persons import (
     move_mention,
     revert_link_event,
 )
+from registry_db.testing import scratch_schema
+from tests.conftest import BACKENDS
 
 FAMILIES, SEED = 14, 41
 
@@ -38,11 +42,28 @@ def population() -> dict[tuple[str, str, str], list[tuple[object, dict[str, str]
     return population_records(mention_rows(generate_population(FAMILIES, SEED), SEED))  # type: ignore[return-value]
 
 
-@pytest.fixture
-def linked(engine: Engine, population: dict) -> tuple[Engine, dict, dict]:  # type: ignore[type-arg]
-    truth = load_population(engine, population)
-    summary = link_registry(engine)
-    return engine, truth, summary
+@pytest.fixture(scope="module", params=BACKENDS)
+def linked(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    population: dict,  # type: ignore[type-arg]
+) -> Iterator[tuple[Engine, dict, dict]]:  # type: ignore[type-arg]
+    """The population loaded and linked once per backend; the tests below run in file order
+    on it (those that change something come last)."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('persons') / 'registry.sqlite'}"
+        else:
+            database = request.getfixturevalue("pg_database")
+            url = stack.enter_context(scratch_schema(database)).render_as_string(
+                hide_password=False
+            )
+        engine = make_engine(url)
+        stack.callback(engine.dispose)
+        upgrade(engine)
+        truth = load_population(engine, population)
+        summary = link_registry(engine)
+        yield engine, truth, summary
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -253,7 +274,8 @@ def test_similarity_is_pg_trgm_similarity(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         assert q.similarity(*pairs[1]) == 1.0
         return
-    with engine.connect() as c:
+    with session_factory(engine)() as s:
+        trgm = q.trgm_schema(s)
         for a, b in pairs:
-            pg = c.scalar(sa.text("SELECT similarity(:a, :b)"), {"a": a, "b": b})
+            pg = s.scalar(sa.text(f'SELECT "{trgm}".similarity(:a, :b)'), {"a": a, "b": b})
             assert q.similarity(a, b) == pytest.approx(pg, abs=1e-6)

@@ -6,7 +6,8 @@ Revises: 0002
 Create Date: 2026-11-23
 
 On PostgreSQL the ``pg_trgm`` extension is created (if missing; a trusted extension since
-PostgreSQL 13) and the folded-name indexes are trigram GIN indexes; on SQLite they are plain
+PostgreSQL 13; in the first schema of the search path, or wherever it already is: its objects
+are named with that schema) and the folded-name indexes are trigram GIN indexes; on SQLite they are plain
 indexes and search falls back to the same trigram similarity computed in Python
 (``registry_db.queries``). Downgrading leaves the extension in place (others may use it).
 Types are spelled out, as in 0001 and 0002, so this migration stays what it was when the models
@@ -56,14 +57,22 @@ def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
     )
 
 
-def _name_index(table: str) -> None:
-    """Folded names: a trigram GIN index on PostgreSQL, a plain index elsewhere."""
+TRGM_SCHEMA_SQL = (
+    "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+    "WHERE e.extname = 'pg_trgm'"
+)
+
+
+def _name_index(table: str, trgm_schema: str | None) -> None:
+    """Folded names: a trigram GIN index on PostgreSQL (its operator class named with the
+    extension's schema, which need not be on the search path), a plain index elsewhere."""
+    ops = {"name_folded": f'"{trgm_schema}".gin_trgm_ops'} if trgm_schema else {}
     op.create_index(
         f"ix_{table}_name_folded",
         table,
         ["name_folded"],
         postgresql_using="gin",
-        postgresql_ops={"name_folded": "gin_trgm_ops"},
+        postgresql_ops=ops,
     )
 
 
@@ -82,8 +91,10 @@ def _mention_values() -> list[sa.Column[object]]:
 
 
 def upgrade() -> None:
+    trgm_schema = None
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        trgm_schema = op.get_bind().scalar(sa.text(TRGM_SCHEMA_SQL))
 
     op.create_table(
         "person",
@@ -107,7 +118,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_person_birth_year"), "person", ["birth_year"])
     op.create_index(op.f("ix_person_personal_id"), "person", ["personal_id"])
-    _name_index("person")
+    _name_index("person", trgm_schema)
 
     op.create_table(
         "event",
@@ -151,7 +162,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_person_mention_event_id"), "person_mention", ["event_id"])
     op.create_index(op.f("ix_person_mention_person_id"), "person_mention", ["person_id"])
     op.create_index(op.f("ix_person_mention_personal_id"), "person_mention", ["personal_id"])
-    _name_index("person_mention")
+    _name_index("person_mention", trgm_schema)
 
     op.create_table(
         "mention_field",

@@ -217,9 +217,7 @@ def upgrade() -> None:
             "client_id", "request_id", name=op.f("uq_api_access_log_client_id_request_id")
         ),
     )
-    op.create_index(
-        op.f("ix_api_access_log_client_id_at"), "api_access_log", ["client_id", "at"]
-    )
+    op.create_index(op.f("ix_api_access_log_client_id_at"), "api_access_log", ["client_id", "at"])
     op.create_index(
         "ix_field_value_person_lookup",
         "field_value",

@@ -1,0 +1,286 @@
+"""Agencies on the registry API: clients with keys and scopes, the append-only access log,
+per-client rate limits, and answers cut to what the scope allows.
+
+A key is ``<key id>.<secret>``: the id is public (it names the client in logs), only the
+secret's SHA-256 is kept (the secret has 256 random bits, so a fast hash is enough).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from certify.content import parse_iso
+from certify.persons import PersonHit
+from civreg_cli.errors import InputError
+from registry_db.certificates import ApiAccessLog, ApiClient
+from registry_db.models import utcnow
+from registry_db.repository import _write
+
+
+class Scope(StrEnum):
+    PERSON_READ = "person:read"
+    PERSON_SEARCH = "person:search"
+    EXTRACT_ISSUE = "extract:issue"
+
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+class ApiRefusal(Exception):
+    """A refused call: the HTTP status, a short code for the log and a message for the caller
+    (never personal data)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_client(
+    session: Session,
+    name: str,
+    scopes: list[str],
+    *,
+    by: str,
+    rate_per_minute: int = 60,
+    expires_at: datetime | None = None,
+) -> tuple[ApiClient, str]:
+    """A new API client; returns it and its key (shown once, never stored)."""
+    if not _NAME.match(name):
+        raise InputError(f"'{name[:64]}' is not a usable client name", advice="use a-z, 0-9, .-_")
+    try:
+        wanted = sorted({Scope(s).value for s in scopes})
+    except ValueError:
+        raise InputError(
+            "unknown scope", advice=f"use {', '.join(s.value for s in Scope)}"
+        ) from None
+    if not wanted:
+        raise InputError("an API client needs at least one scope")
+    if rate_per_minute < 1:
+        raise InputError("the rate limit is at least 1 call a minute")
+    key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+
+    def work() -> ApiClient:
+        if session.scalar(sa.select(ApiClient.id).where(ApiClient.name == name)):
+            raise InputError(f"an API client named {name} exists")
+        client = ApiClient(
+            name=name,
+            key_id=key_id,
+            key_hash=_hash(secret),
+            scopes=wanted,
+            rate_per_minute=rate_per_minute,
+            active=True,
+            expires_at=expires_at,
+            created_by=by,
+        )
+        session.add(client)
+        session.flush()
+        return client
+
+    return _write(session, f"create API client {name}", work), f"{key_id}.{secret}"
+
+
+def deactivate_client(session: Session, client_id: int) -> ApiClient:
+    def work() -> ApiClient:
+        client = session.get(ApiClient, client_id, populate_existing=True)
+        if client is None:
+            raise InputError(f"API client id {client_id} does not exist")
+        client.active = False
+        return client
+
+    return _write(session, f"deactivate API client id {client_id}", work)
+
+
+def authenticate(session: Session, key: str | None) -> ApiClient:
+    """The active, unexpired client of ``key``; :class:`ApiRefusal` (401) otherwise."""
+    if not key or "." not in key or len(key) > 128:
+        raise ApiRefusal(401, "no_key", "an API key is needed in the X-Api-Key header")
+    key_id, secret = key.split(".", 1)
+    client = session.scalar(sa.select(ApiClient).where(ApiClient.key_id == key_id))
+    if client is None or not hmac.compare_digest(client.key_hash, _hash(secret)):
+        raise ApiRefusal(401, "bad_key", "the API key is not valid")
+    if not client.active:
+        raise ApiRefusal(401, "revoked_key", "the API key was revoked")
+    if client.expires_at is not None and client.expires_at <= utcnow():
+        raise ApiRefusal(401, "expired_key", "the API key has expired")
+    return client
+
+
+def require_scope(client: ApiClient, scope: Scope) -> None:
+    if scope.value not in (client.scopes or []):
+        raise ApiRefusal(403, "wrong_scope", f"this key does not have the scope {scope.value}")
+
+
+def check_purpose(purpose: str | None) -> str:
+    text = (purpose or "").strip()
+    if len(text) < 3 or len(text) > 255:
+        raise ApiRefusal(400, "no_purpose", "every call must state its purpose (3-255 characters)")
+    return text
+
+
+def check_request_id(session: Session, client: ApiClient, request_id: str | None) -> str:
+    """The call's unique id; a replay of an id this client used before is refused (409)."""
+    if not request_id or not REQUEST_ID.match(request_id):
+        raise ApiRefusal(
+            400, "no_request_id", "every call needs a unique X-Request-Id (8-64 of A-Z a-z 0-9 _ -)"
+        )
+    seen = session.scalar(
+        sa.select(ApiAccessLog.id).where(
+            ApiAccessLog.client_id == client.id, ApiAccessLog.request_id == request_id
+        )
+    )
+    if seen is not None:
+        raise ApiRefusal(409, "replayed", "this X-Request-Id was used before: a replayed request")
+    return request_id
+
+
+def log_call(
+    session: Session,
+    *,
+    client_id: int | None,
+    request_id: str | None,
+    endpoint: str,
+    purpose: str | None,
+    persons: list[int],
+    outcome: str,
+    status_code: int,
+) -> bool:
+    """Append one line to the API access log. False when the request id was taken meanwhile
+    (a concurrent replay): the line is then written without it, as refused."""
+    entry = {
+        "client_id": client_id,
+        "endpoint": endpoint[:64],
+        "purpose": (purpose or None) and (purpose or "")[:255],
+        "persons": persons,
+        "outcome": outcome[:32],
+        "status_code": status_code,
+    }
+    try:
+        _write(
+            session,
+            "write the API access log",
+            lambda: session.add(ApiAccessLog(request_id=request_id, **entry)),
+        )
+        return True
+    except Exception:
+        if request_id is None:
+            raise
+        entry.update(persons=[], outcome="replayed", status_code=409)
+        _write(session, "write the API access log", lambda: session.add(ApiAccessLog(**entry)))
+        return False
+
+
+def access_log(
+    session: Session,
+    *,
+    client_id: int | None = None,
+    purpose: str | None = None,
+    person: int | None = None,
+    limit: int = 200,
+) -> list[tuple[ApiAccessLog, str | None]]:
+    """The API access log, newest first, with each line's client name; filters optional
+    (``person`` is a record id among the persons returned)."""
+    stmt = (
+        sa.select(ApiAccessLog, ApiClient.name)
+        .outerjoin(ApiClient, ApiClient.id == ApiAccessLog.client_id)
+        .order_by(ApiAccessLog.id.desc())
+    )
+    if client_id is not None:
+        stmt = stmt.where(ApiAccessLog.client_id == client_id)
+    if purpose:
+        stmt = stmt.where(ApiAccessLog.purpose.contains(purpose, autoescape=True))
+    rows: list[tuple[ApiAccessLog, str | None]] = [
+        (log, name) for log, name in session.execute(stmt.limit(limit * 5 if person else limit))
+    ]
+    if person is not None:
+        rows = [(log, name) for log, name in rows if person in (log.persons or [])]
+    return rows[:limit]
+
+
+def clients(session: Session) -> list[ApiClient]:
+    return list(session.scalars(sa.select(ApiClient).order_by(ApiClient.name)))
+
+
+# --- rate limits --------------------------------------------------------------------------------
+
+
+class RateLimiter:
+    """A sliding one-minute window per key (client id, or a caller's address), in memory.
+
+    Per process: behind several workers each keeps its own count (say so in the limit).
+    """
+
+    def __init__(self, window_s: float = 60.0) -> None:
+        self.window_s = window_s
+        self._calls: dict[object, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: object, per_window: int, now: float | None = None) -> bool:
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            calls = self._calls.setdefault(key, deque())
+            while calls and calls[0] <= moment - self.window_s:
+                calls.popleft()
+            if len(calls) >= per_window:
+                return False
+            calls.append(moment)
+            if len(self._calls) > 100_000:  # forget idle callers
+                self._calls = {k: v for k, v in self._calls.items() if v}
+            return True
+
+
+# --- answers cut to the scope ---------------------------------------------------------------------
+
+
+def person_ref(hit: PersonHit) -> str:
+    """The person's reference in answers (the record that names them, for now)."""
+    return f"{hit.kind.value}-{hit.record_id}"
+
+
+def person_answer(hit: PersonHit, scope: Scope) -> dict[str, Any]:
+    """What an agency may see of a person under ``scope``. Never ethnicity or parents; the
+    personal number and the registration only under ``person:read``."""
+    dob = parse_iso(hit.get("date_of_birth"))
+    answer: dict[str, Any] = {
+        "person_ref": person_ref(hit),
+        "full_name": hit.get("full_name") or "",
+        "date_of_birth": dob.isoformat() if dob else None,
+        "sex": hit.get("sex"),
+        "deceased": hit.role == "deceased",
+    }
+    if scope is Scope.PERSON_READ:
+        died = parse_iso(hit.values.get("death.date")) if hit.role == "deceased" else None
+        registered = parse_iso(hit.values.get("registration_date"))
+        answer.update(
+            personal_id=hit.get("personal_id"),
+            nationality=hit.get("nationality"),
+            place_of_birth=hit.get("place_of_birth"),
+            date_of_death=died.isoformat() if died else None,
+            place_of_death=hit.values.get("death.place") if hit.role == "deceased" else None,
+            registration={
+                "event": hit.kind.value,
+                "office": hit.office,
+                "book_no": hit.book_no,
+                "entry_no": hit.entry_no,
+                "date": registered.isoformat() if registered else None,
+            },
+        )
+    return answer
