@@ -157,7 +157,7 @@ def load_population(
     return truth
 
 
-def linked_persons(engine: Engine) -> dict[tuple[str, str, str, str, str], int]:
+def linked_persons(engine: Engine) -> dict[tuple[str, str, str, str, str], int | None]:
     """What the registry says: (register, book_no, authority, entry_no, role) → person id."""
     from registry_db.models import Book, Record
 
@@ -180,7 +180,7 @@ def linked_persons(engine: Engine) -> dict[tuple[str, str, str, str, str], int]:
 
 def score(
     truth: dict[tuple[str, str, str, str, str], str],
-    linked: dict[tuple[str, str, str, str, str], int],
+    linked: dict[tuple[str, str, str, str, str], int | None],
 ) -> dict[str, float]:
     import pandas as pd
 
@@ -263,9 +263,7 @@ def _markdown(results: list[dict[str, Any]]) -> str:
         "`python -m bench.persons` — population records loaded through the repository, then "
         "`civreg link` (mentions with bulk inserts, Splink with the registry model, persons and "
         "audited links written), then run again (must change nothing). Quality: pairwise "
-        "precision / recall / F1 of the persons against the population's truth.\n\n"
-        + head
-        + rows
+        "precision / recall / F1 of the persons against the population's truth.\n\n" + head + rows
     )
 
 

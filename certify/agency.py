@@ -130,10 +130,10 @@ def require_scope(client: ApiClient, scope: Scope) -> None:
 
 
 def check_purpose(purpose: str | None) -> str:
-    text = (purpose or "").strip()
-    if len(text) < 3 or len(text) > 255:
+    text = purpose or ""
+    if not 3 <= len(text) <= 255 or not text.strip():
         raise ApiRefusal(400, "no_purpose", "every call must state its purpose (3-255 characters)")
-    return text
+    return text.strip()
 
 
 def check_request_id(session: Session, client: ApiClient, request_id: str | None) -> str:

@@ -32,10 +32,10 @@ ABROAD_CODES = range(101, 296)  # country codes for births registered abroad
 _DIGIT_FIXES = str.maketrans(
     {"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
      "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9",
-     "T": "7"}
+     "T": "7", "Ø": "0", "ø": "0", "Ô": "0", "ô": "0"}
 )  # fmt: skip
 _LETTER_FIXES = {"0": "O", "8": "B", "5": "S", "1": "I", "6": "G", "2": "Z", "4": "A", "7": "T"}
-_SEPARATORS_RE = re.compile(r"[\s.\-_,:;'`/\\]+")
+_SEPARATORS_RE = re.compile(r"[\s.\-_,:;'`/\\—–~\"“”]+")
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def drop_stray_tail(raw: str, lengths: tuple[int, ...]) -> str:
     """A number followed by a speck read as a letter (``001215284119 l``): the tail goes when
     what stays has a valid number of digits, so the speck is not mapped to a digit (l → 1)."""
     words = raw.split()
-    while len(words) > 1 and len(words[-1]) <= 2 and not any(c.isdigit() for c in words[-1]):
+    while len(words) > 1 and not any(c.isdigit() for c in words[-1]):
         words.pop()
         head = " ".join(words)
         if sum(c.isdigit() for c in head) in lengths:
@@ -121,7 +121,9 @@ def read_personal_id(raw: str, *, sex: str | None = None, birth_year: int | None
 
     ``sex`` is ``Nam``/``Nữ`` as normalised; a mismatch is a warning for review.
     """
-    s, fixed = clean_digits(drop_stray_tail(raw, (PERSONAL_ID_LEN,)))
+    kept = drop_stray_tail(raw, (PERSONAL_ID_LEN,))
+    s, fixed = clean_digits(kept)
+    fixed = fixed or kept != raw
     if not s:
         return IdCheck(None)
     reasons: list[str] = []
@@ -145,7 +147,9 @@ def read_personal_id(raw: str, *, sex: str | None = None, birth_year: int | None
 
 def read_cmnd(raw: str) -> IdCheck:
     """An old ID card number: 9 digits (12-digit cards were also issued 2012–2016)."""
-    s, fixed = clean_digits(drop_stray_tail(raw, (CMND_LEN, PERSONAL_ID_LEN)))
+    kept = drop_stray_tail(raw, (CMND_LEN, PERSONAL_ID_LEN))
+    s, fixed = clean_digits(kept)
+    fixed = fixed or kept != raw
     if not s:
         return IdCheck(None)
     reasons = ["id_doc_ocr_fixed"] if fixed else []

@@ -558,6 +558,7 @@ def sync_mentions(session: Session, *, book_id: int | None = None) -> SyncSummar
         out.mentions = len(wanted)
         stored = _mentions_of(session, list(meta))
         inserts, updates = [], []
+        changed_persons: set[int | None] = set()
         for m in wanted:
             have = stored.get((m.record_id, m.role))
             if have is None:
@@ -571,10 +572,13 @@ def sync_mentions(session: Session, *, book_id: int | None = None) -> SyncSummar
                 )
             elif any(have[c] != m.values[c] for c in VALUE_COLUMNS):
                 updates.append({"id": have["id"], **m.values})
+                changed_persons.add(have["person_id"])
         _insert_ignore(session, PersonMention.__table__, inserts, ["record_id", "role"])  # type: ignore[arg-type]
         for i in range(0, len(updates), CHUNK):
             session.execute(sa.update(PersonMention), updates[i : i + CHUNK])
         out.mentions_new, out.mentions_changed = len(inserts), len(updates)
+        # a corrected field changes its person's values too
+        refresh_persons(session, {p for p in changed_persons if p is not None})
         ids = {k: v["id"] for k, v in _mentions_of(session, list(meta)).items()}
 
         # provenance: which field value each mention value came from
@@ -641,9 +645,12 @@ def _events_of(session: Session, record_ids: Sequence[int]) -> dict[int, int]:
 def _mentions_of(
     session: Session, record_ids: Sequence[int]
 ) -> dict[tuple[int, Role], dict[str, Any]]:
-    cols = [PersonMention.id, PersonMention.record_id, PersonMention.role] + [
-        getattr(PersonMention, c) for c in VALUE_COLUMNS
-    ]
+    cols = [
+        PersonMention.id,
+        PersonMention.record_id,
+        PersonMention.role,
+        PersonMention.person_id,
+    ] + [getattr(PersonMention, c) for c in VALUE_COLUMNS]
     out: dict[tuple[int, Role], dict[str, Any]] = {}
     for part in _chunks(record_ids):
         for row in session.execute(sa.select(*cols).where(PersonMention.record_id.in_(part))):

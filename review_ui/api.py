@@ -68,7 +68,7 @@ class Persons(BaseModel):
 class ExtractOrder(BaseModel):
     personal_id: str = Field(pattern=r"^\d{12}$", description="the person's personal number")
     kind: Literal["birth", "death"] = "birth"
-    purpose: str = Field(min_length=3, max_length=255)
+    purpose: str = Field(min_length=3, max_length=255, pattern=r"\S")
 
 
 class IssuedExtract(BaseModel):
@@ -105,7 +105,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 
 
 def _purpose(description: str = "why the agency asks (kept in the access log)") -> Any:
-    return Query(min_length=3, max_length=255, description=description)
+    return Query(min_length=3, max_length=255, pattern=r"\S", description=description)
 
 
 def _request_id() -> Any:
@@ -378,11 +378,16 @@ def create_api(context: AppContext) -> FastAPI:
         "/verify/{code}",
         response_model=Verification,
         response_model_exclude_none=True,
-        responses={429: {"model": Error, "description": "too many verifications"}},
+        responses={
+            404: {"description": "not a route (a code with other characters)"},
+            429: {"model": Error, "description": "too many verifications"},
+        },
         summary="Verify an extract's code (public, no key; rate-limited per address)",
     )
     def verify(
-        request: Request, code: str = Path(max_length=64), session: Session = Depends(session_dep)
+        request: Request,
+        code: str = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$"),
+        session: Session = Depends(session_dep),
     ) -> Any:
         address = request.client.host if request.client else "unknown"
         if not verify_limiter.allow(address, context.settings.verify_rate_per_minute):

@@ -113,5 +113,6 @@ def test_speck_after_personal_number_is_not_a_digit() -> None:
     from extraction.identity import read_personal_id
 
     # "l" after the number must not become a 13th digit (l → 1).
-    assert read_personal_id("001215284119 l").value == "001215284119"
+    fixed = read_personal_id("001215284119 l")
+    assert fixed.value == "001215284119" and "id_doc_ocr_fixed" in fixed.reasons
     assert read_personal_id("00121528411 l").value != "00121528411"

@@ -190,7 +190,9 @@ def test_a_decision_is_audited_kept_by_later_runs_and_reversible(
 def test_a_corrected_field_updates_its_mention(linked: tuple[Engine, dict, dict]) -> None:
     engine, _truth, _ = linked
     with session_factory(engine)() as s:
-        mention = s.scalars(sa.select(PersonMention).where(PersonMention.role == Role.CHILD)).first()
+        mention = s.scalars(
+            sa.select(PersonMention).where(PersonMention.role == Role.CHILD)
+        ).first()
         assert mention is not None
         field = s.scalars(
             sa.select(FieldValueRow).where(
@@ -207,10 +209,16 @@ def test_a_corrected_field_updates_its_mention(linked: tuple[Engine, dict, dict]
     with session_factory(engine)() as s:
         m = s.get(PersonMention, mention.id)
         assert m is not None and m.name_folded == "quang thi ngoc diep"
+        person = s.get(Person, m.person_id)
+        assert person is not None
+        if person.mention_count == 1:  # the person's values follow the correction
+            assert person.full_name == "Quàng Thị Ngọc Diệp"
+            assert q.get_person(s, person.id).sources["full_name"].value == person.full_name  # type: ignore[union-attr]
 
 
 def test_same_personal_number_with_other_details_goes_to_review(
-    engine: Engine, population: dict  # type: ignore[type-arg]
+    engine: Engine,
+    population: dict,  # type: ignore[type-arg]
 ) -> None:
     from bench.persons import load_book
 

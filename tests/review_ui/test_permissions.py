@@ -130,6 +130,15 @@ def _requests(session: Session, book: Book) -> dict[Action, list[Request]]:
             ),
         ],
         Action.VIEW_ACCESS_LOG: [lambda c, t: c.get("/admin/access-log")],
+        Action.ISSUE_EXTRACT: [
+            lambda c, t: c.get(f"/records/{rid}/extracts"),
+            lambda c, t: c.post(f"/records/{rid}/extracts", data={"csrf_token": t}),
+        ],
+        Action.HANDLE_REQUESTS: [lambda c, t: c.get("/requests")],
+        Action.MANAGE_API_CLIENTS: [
+            lambda c, t: c.get("/admin/api-clients"),
+            lambda c, t: c.get("/admin/api-log"),
+        ],
     }
 
 
@@ -187,6 +196,14 @@ POST_PATHS = {
     "/admin/users": "ada",
     "/double-entry/{entry_id}": "sam",
     "/admin/users/{user_id}/active": "ada",
+    "/records/{record_id}/extracts": "sam",
+    "/extracts/{extract_id}/revoke": "sam",
+    "/extracts/{extract_id}/reissue": "sam",
+    "/requests/{request_id}/move": "sam",
+    "/requests/{request_id}/issue": "sam",
+    "/citizen/requests": None,
+    "/admin/api-clients": "ada",
+    "/admin/api-clients/{client_id}/deactivate": "ada",
 }
 
 
@@ -216,6 +233,9 @@ def test_every_post_route_refuses_a_form_without_csrf_token(
         "sample_id": "1",
         "user_id": "1",
         "entry_id": "1",
+        "extract_id": "1",
+        "request_id": "1",
+        "client_id": "1",
     }
     for path, who in POST_PATHS.items():
         with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:

@@ -5,11 +5,12 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23
 
-On PostgreSQL the ``pg_trgm`` extension is created (if missing; a trusted extension since
-PostgreSQL 13; in the first schema of the search path, or wherever it already is: its objects
-are named with that schema) and the folded-name indexes are trigram GIN indexes; on SQLite they are plain
-indexes and search falls back to the same trigram similarity computed in Python
-(``registry_db.queries``). Downgrading leaves the extension in place (others may use it).
+On PostgreSQL the ``pg_trgm`` extension is created if missing (a trusted extension since
+PostgreSQL 13; it lands in the first schema of the search path, or stays wherever it already
+is, and its operator class is named with that schema) and the folded-name indexes are trigram
+GIN indexes; on SQLite they are plain indexes and search computes the same trigram similarity
+in Python (``registry_db.queries``). Downgrading leaves the extension in place (others may use
+it).
 Types are spelled out, as in 0001 and 0002, so this migration stays what it was when the models
 change (``registry_db/persons.py``).
 """
