@@ -191,6 +191,40 @@ def score(
     return {"precision": m.precision, "recall": m.recall, "f1": m.f1, "mentions": len(keys)}
 
 
+def search_latency(engine: Engine, n: int = 200, seed: int = 1) -> dict[str, float]:
+    """Name search as the service API asks it: ``n`` names of linked mentions written without
+    accents in capitals, with the birth year, then the name alone; p50 / p99 milliseconds and
+    how often the mention's own person is among the first five."""
+    import random
+
+    from extraction.text import fold_accents
+    from registry_db import queries as q
+
+    out: dict[str, float] = {}
+    with repo.session_factory(engine)() as s:
+        rows = s.execute(
+            sa.select(PersonMention.full_name, PersonMention.birth_year, PersonMention.person_id)
+            .where(PersonMention.person_id.is_not(None), PersonMention.birth_year.is_not(None))
+            .order_by(PersonMention.id)
+        ).all()
+        sample = random.Random(seed).sample(rows, min(n, len(rows)))
+        for label, with_year in (("name_year", True), ("name_only", False)):
+            times, found = [], 0
+            for name, year, person in sample:
+                t = time.perf_counter()
+                hits = q.search_persons(
+                    s, fold_accents(name or "").upper(), birth_year=year if with_year else None
+                )
+                times.append((time.perf_counter() - t) * 1000)
+                found += person in [h.person.person_id for h in hits[:5]]
+            times.sort()
+            p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+            out[f"search_{label}_p50_ms"] = round(times[len(times) // 2], 2)
+            out[f"search_{label}_p99_ms"] = round(p99, 2)
+            out[f"search_{label}_top5"] = round(found / len(sample), 4)
+    return out
+
+
 @contextmanager
 def _postgres() -> Iterator[str | None]:
     from registry_db.testing import DEFAULT_LOCAL_URL, reachable, scratch_database
@@ -223,6 +257,7 @@ def run(db_url: str, families: int, seed: int) -> dict[str, Any]:
         again = link_registry(engine)
         t_again = time.perf_counter() - t2
         quality = score(truth, linked_persons(engine))
+        search = search_latency(engine, seed=seed)
     finally:
         engine.dispose()
     return {
@@ -242,6 +277,7 @@ def run(db_url: str, families: int, seed: int) -> dict[str, Any]:
         "persons": first["persons"],
         "review_open": first["review_open"],
         **{f"person_{k}": round(v, 4) if isinstance(v, float) else v for k, v in quality.items()},
+        **search,
     }
 
 
@@ -258,12 +294,25 @@ def _markdown(results: list[dict[str, Any]]) -> str:
         f"| {r['person_precision']:.4f} | {r['person_recall']:.4f} | {r['person_f1']:.4f} |\n"
         for r in results
     )
+    search = "".join(
+        f"| {r['backend']} | {r['persons']} | {r['search_name_year_p50_ms']} "
+        f"| {r['search_name_year_p99_ms']} | {r['search_name_year_top5']:.3f} "
+        f"| {r['search_name_only_p50_ms']} | {r['search_name_only_p99_ms']} "
+        f"| {r['search_name_only_top5']:.3f} |\n"
+        for r in results
+    )
     return (
         "# Persons: load and link a generated population\n\n"
         "`python -m bench.persons` — population records loaded through the repository, then "
         "`civreg link` (mentions with bulk inserts, Splink with the registry model, persons and "
         "audited links written), then run again (must change nothing). Quality: pairwise "
-        "precision / recall / F1 of the persons against the population's truth.\n\n" + head + rows
+        "precision / recall / F1 of the persons against the population's truth.\n\n"
+        + head
+        + rows
+        + "\nName search (`search_persons`: 200 linked mentions' names without accents, in "
+        "capitals; ms per query, and the share whose own person is in the first five):\n\n"
+        "| backend | persons | name+year p50 | p99 | top-5 | name only p50 | p99 | top-5 |\n"
+        "|---|---|---|---|---|---|---|---|\n" + search
     )
 
 

@@ -824,18 +824,19 @@ def apply_linkage(
                 target[m] = choice
         # new persons, founded by their cluster's first mention not founding another person
         spare = min(min(founders, default=0), 0)  # ids for clusters with no free mention
+        founded: list[tuple[int, list[int]]] = []
         for members in to_create:
             founder = next((m for m in sorted(members) if m not in founders), None)
             if founder is None:  # its mentions founded persons now kept by other clusters
                 spare -= 1
                 founder = spare
-            person = Person(founding_mention_id=founder, sources={}, mention_count=0)
-            session.add(person)
-            session.flush()
-            founders[founder] = person.id
-            out.persons_new += 1
+            founders[founder] = 0
+            founded.append((founder, members))
+        made = _insert_persons(session, [f for f, _ in founded])
+        for founder, members in founded:
             for m in members:
-                target[m] = person.id
+                target[m] = made[founder]
+        out.persons_new = len(founded)
         for m, leader in follow.items():
             if m in state and leader in target:
                 target[m] = target[leader]
@@ -890,6 +891,26 @@ def apply_linkage(
         return out
 
     return _write(session, "write the linkage run", work)
+
+
+def _insert_persons(session: Session, founders: Sequence[int]) -> dict[int, int]:
+    """Bulk INSERT of new (empty) persons; returns founding mention id → person id."""
+    out: dict[int, int] = {}
+    now = utcnow()
+    for i in range(0, len(founders), CHUNK):
+        rows = [
+            {
+                "founding_mention_id": f,
+                "sources": {},
+                "mention_count": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for f in founders[i : i + CHUNK]
+        ]
+        stmt = sa.insert(Person).returning(Person.founding_mention_id, Person.id)
+        out.update((f, pid) for f, pid in session.execute(stmt, rows))
+    return out
 
 
 def _write_review(session: Session, review: Sequence[ReviewPair], known: set[int]) -> int:

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from certify import agency
 from certify import issue as iss
@@ -91,8 +92,10 @@ class Verification(BaseModel):
     replaced: bool = False
 
 
+# 404 has no body schema: a path the router cannot match at all (a newline in it) is answered by
+# the framework outside this API; every 404 of this API's own is an ``Error``.
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Error, "description": text}
+    code: {"model": Error, "description": text} if code != 404 else {"description": text}
     for code, text in (
         (400, "bad input (no request id)"),
         (401, "no key, an unknown, revoked or expired key"),
@@ -231,6 +234,31 @@ def create_api(context: AppContext) -> FastAPI:
                 status_code=422,
             )
         return await request_validation_exception_handler(request, exc)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Errors raised by the framework itself (a body that does not parse, no such route)
+        answer in the API's own error shape."""
+        code = {400: "bad_input", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, f"http_{exc.status_code}"
+        )
+        if exc.status_code == 400:
+            with context.sessions() as session:
+                agency.log_call(
+                    session,
+                    client_id=None,
+                    request_id=None,
+                    endpoint=request.url.path[-64:],
+                    purpose=None,
+                    persons=[],
+                    outcome=code,
+                    status_code=400,
+                )
+        return JSONResponse(
+            {"error": code, "message": str(exc.detail)},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @api.get(
         "/persons/{personal_id}",
