@@ -10,6 +10,7 @@ thin wrappers around ``extract_page``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -161,15 +162,28 @@ INFERRED_PENALTY = 0.8
 _SELF_EVIDENT_TYPES = (FieldType.SEX, FieldType.YEAR, FieldType.ETHNICITY, FieldType.NATIONALITY)
 
 
-def closed_value_prefix(ftype: FieldType, text: str) -> values.Normalised | None:
-    """A closed-list value followed by strays ("Nữ l", "Nam. ¬ Nam", "Kinh Quốc tích …"):
-    the longest run of first words that is a clean value of ``ftype``, or None."""
+def closed_value_prefix(
+    ftype: FieldType, text: str, read: Callable[[str], values.Normalised] | None = None
+) -> values.Normalised | None:
+    """A closed-list value followed by strays ("Nữ l", "Nam. ¬ Nam", "Kinh Quốc tích …",
+    "Đúng hạn 0105011 l"): the longest run of first words that ``read`` (by default the
+    normaliser of ``ftype``) takes as a clean value, or None."""
     words = text.split()
     for k in range(len(words) - 1, 0, -1):
-        n = values.normalise(ftype, " ".join(words[:k]))
+        head = " ".join(words[:k])
+        n = read(head) if read is not None else values.normalise(ftype, head)
         if n.value is not None and not n.reasons:
             return n
     return None
+
+
+def is_only_specks(text: str) -> bool:
+    """No word of two letters or more that is Vietnamese: specks, strokes, a stamp's ring."""
+    for word in text.split():
+        core = word.strip(".,:;!?-–()\"'")
+        if sum(c.isalpha() for c in core) >= 2 and is_valid_syllable(core.lower()):
+            return False
+    return True
 
 
 def _value_fits(ftype: FieldType, value: str) -> bool:
@@ -476,15 +490,26 @@ def normalise_entry(
             if undoubled != text:
                 text = undoubled
                 fixes.append("date_words_ocr_fixed")
+        read: Callable[[str], values.Normalised] | None = None
         if spec.type == FieldType.CATEGORY and key == "registration_kind":
-            n = values.normalise_registration_kind(text, form.registration_kinds)
+            kinds = form.registration_kinds
+
+            def read(t: str, kinds: Mapping[str, tuple[str, ...]] = kinds) -> values.Normalised:
+                return values.normalise_registration_kind(t, kinds)
+
+            n = read(text)
         else:
             n = values.normalise(spec.type, text)
-        if spec.type in _SELF_EVIDENT_TYPES and (n.value is None or n.reasons):
-            head = closed_value_prefix(spec.type, text)
+        if (spec.type in _SELF_EVIDENT_TYPES or read is not None) and (
+            n.value is None or n.reasons
+        ):
+            head = closed_value_prefix(spec.type, text, read)
             if head is not None:
                 n = head
                 fixes.append("value_trailing_dropped")
+        if key == "notes" and n.value is not None and is_only_specks(n.value):
+            n = values.normalise(spec.type, "")  # "- l": a blank note and specks
+            fixes.append("value_trailing_dropped")
         value, score = n.value, n.score
         for fix in fixes:
             score *= FIX_PENALTIES.get(fix, 1.0)

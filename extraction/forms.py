@@ -460,7 +460,7 @@ DEATH_FORM = RegisterForm(
             "Họ, chữ đệm, tên người chết",
             "Họ và tên người chết",
             "Họ tên người đã chết",
-            "Họ, chữ đệm, tên người đã mất",
+            "Họ, chữ đệm, tên người mất",
         ),
         "deceased.date_of_birth": _DATE_OF_BIRTH_LABELS,
         "deceased.sex": LABEL_VARIANTS["child.sex"],
@@ -479,11 +479,9 @@ DEATH_FORM = RegisterForm(
         "death.cause": ("Nguyên nhân chết", "Nguyên nhân"),
         "death_notice.no": ("Số Giấy báo tử", "Giấy báo tử số", "Số GBT"),
         "death_notice.date": ("Ngày cấp Giấy báo tử", "Ngày cấp GBT"),
-        "death_notice.issuer": (
-            "Nơi cấp Giấy báo tử",
-            "Cơ quan cấp Giấy báo tử",
-            "Nơi cấp GBT",
-        ),
+        # not "Cơ quan cấp Giấy báo tử": the notice number's last word and "Ngày cấp Giấy báo
+        # tử" (printed before it on the same line) would match it as well as their own label
+        "death_notice.issuer": ("Nơi cấp Giấy báo tử", "Nơi cấp GBT", "Cơ quan cấp GBT"),
         "declarant.full_name": (
             "Họ, chữ đệm, tên người đi khai tử",
             "Họ tên người đi khai tử",

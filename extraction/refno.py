@@ -3,7 +3,8 @@
 A number is a serial, then codes separated by ``/`` or ``-``: the serial is digits, a code is
 letters (``GBT``, ``BV``, ``GXN``) or a year. OCR doubles the slash (``430⁄/BV``), reads the
 fraction slash ``⁄`` for ``/``, a ``G`` as ``6`` inside a code and an ``O`` for a ``0`` inside the
-serial; each is fixed and recorded (``ref_no_ocr_fixed``).
+serial; each is fixed and recorded (``ref_no_ocr_fixed``). What is still no serial followed by
+codes (``3†``, ``G6/GBT``, ``552/GBT ¬ .ẶĂ``) is kept as read and flagged ``ref_no_implausible``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _SLASHES = str.maketrans({"⁄": "/", "∕": "/", "\\": "/", "|": "/"})
 _SEPARATOR_RE = re.compile(r"\s*([/-])\s*")
 _REPEATED_RE = re.compile(r"([/-])\1+|/-|-/")
 _AS_LETTER = str.maketrans({"6": "G", "0": "O", "8": "B", "5": "S", "1": "I", "2": "Z"})
+_PLAUSIBLE_RE = re.compile(r"^[0-9]+(?:[/-][0-9A-Z]+)*$")
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "S": "5", "B": "8"})
 
 
@@ -42,4 +44,7 @@ def read_ref_no(raw: str) -> RefNo:
     joined = _REPEATED_RE.sub(lambda m: m.group(0)[-1], joined)
     parts = re.split(r"([/-])", joined)
     fixed = "".join(p if p in "/-" else _fix_part(p, i == 0) for i, p in enumerate(parts))
-    return RefNo(fixed, ("ref_no_ocr_fixed",) if fixed != text else ())
+    reasons = ("ref_no_ocr_fixed",) if fixed != text else ()
+    if not _PLAUSIBLE_RE.match(fixed):
+        reasons = (*reasons, "ref_no_implausible")
+    return RefNo(fixed, reasons)

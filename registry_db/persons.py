@@ -28,11 +28,11 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -746,7 +746,10 @@ class LinkSummary:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _write(session: Session, what: str, work: Any) -> Any:
+T = TypeVar("T")
+
+
+def _write(session: Session, what: str, work: Callable[[], T]) -> T:
     """:func:`registry_db.repository._write` (imported late: ``registry_db.models`` imports this
     module, so that the metadata knows these tables, before the repository exists)."""
     from registry_db.repository import _write as write

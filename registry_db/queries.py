@@ -227,14 +227,21 @@ def similarity(a: str, b: str) -> float:
 def trgm_schema(session: Session) -> str | None:
     """The schema ``pg_trgm`` lives in (PostgreSQL; it need not be on the search path), or
     None: no trigram support there (SQLite), similarity is computed here."""
-    if session.get_bind().dialect.name != "postgresql":
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
         return None
-    return session.scalar(
-        sa.text(
-            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
-            "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+    where = bind.engine.url.render_as_string(hide_password=True)  # one lookup per database
+    if where not in _TRGM_SCHEMA:
+        _TRGM_SCHEMA[where] = session.scalar(
+            sa.text(
+                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+            )
         )
-    )
+    return _TRGM_SCHEMA[where]
+
+
+_TRGM_SCHEMA: dict[str, str | None] = {}
 
 
 def _date_filter(dob: date | None, year: int | None) -> list[sa.ColumnElement[bool]]:

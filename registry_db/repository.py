@@ -248,6 +248,8 @@ def get_or_create_book(
                 Book.book_no == book_no,
             )
         )
+        if clash is not None and clash.source_sha256 == source_sha256:
+            return clash  # a concurrent loader of this file committed it in between
         if clash is not None:
             raise DatabaseError(
                 f"book {book_no} ({rtype.value}, {registration_authority}) is already in the "

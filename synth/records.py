@@ -99,7 +99,7 @@ def _variant(rng: random.Random, variants: tuple[str, ...], first_weight: float 
 
 
 # Adjacent one-item lines a press may print as one line, per register.
-_JOINS: dict[str, tuple[tuple[str, str], ...]] = {
+PRESS_JOINS: dict[str, tuple[tuple[str, str], ...]] = {
     "birth": (
         ("child.home_town", "child.personal_id"),
         ("declarant.full_name", "declarant.relationship"),
@@ -137,7 +137,7 @@ def _press_lines(
             lines += [items[:cut], items[cut:]]
         else:
             lines.append(items)
-    for a, b in _JOINS[form.register_type]:
+    for a, b in PRESS_JOINS[form.register_type]:
         if rng.random() >= 0.3:
             continue
         for i in range(len(lines) - 1):

@@ -171,6 +171,29 @@ def test_a_book_of_one_register_does_not_read_anothers_labels() -> None:
     assert all(r.fields["child.full_name"].value is None for r in recs)
 
 
+@pytest.mark.parametrize("register_type", ["marriage", "death"])
+def test_no_label_plus_a_value_word_reads_as_another_label(register_type: str) -> None:
+    """Label matching prefers the longest span that has as many words as a variant: a variant
+    one word longer than another label's, and alike, would take that label and the last word
+    of the value before it ("1 Ngày cấp Giấy báo tử" read as "Cơ quan cấp Giấy báo tử")."""
+    from extraction.layout import _min_score, label_score, norm_label_text
+    from extraction.text import fold_accents
+    from synth.records import PRESS_JOINS
+
+    form = FORMS[register_type]
+    # labels a press may print after a value on the same line
+    followers = {form.label_id(i) for line in form.lines for i in line[1:]}
+    followers |= {form.label_id(b) for _, b in PRESS_JOINS[register_type]}
+    variants = [(lid, norm_label_text(v)) for lid, vs in form.label_variants.items() for v in vs]
+    for a_id, a in variants:
+        for b_id, b in variants:
+            if a_id not in followers or a_id == b_id or len(b.split()) != len(a.split()) + 1:
+                continue
+            for word in ("1", "x", "nam", "nội"):
+                span = f"{word} {a}"
+                assert label_score(span, b, fold_accents(b)) < _min_score(b), (span, b_id, b)
+
+
 # --- new value types --------------------------------------------------------------------------
 
 
@@ -212,6 +235,12 @@ def test_time_of_death(raw: str, value: str | None, reasons: tuple[str, ...]) ->
 def test_reference_numbers(raw: str, value: str, fixed: bool) -> None:
     assert read_ref_no(raw) == (value, ("ref_no_ocr_fixed",) if fixed else ())
     assert normalise(FieldType.REF_NO, raw).value == value
+
+
+@pytest.mark.parametrize("raw", ["3†", "G6/GBT", "552/GBT ¬ .ẶĂ", "67/GXÑN"])
+def test_implausible_reference_numbers_are_flagged(raw: str) -> None:
+    n = normalise(FieldType.REF_NO, raw)
+    assert n.value and "ref_no_implausible" in n.reasons
 
 
 # --- the registers' checks --------------------------------------------------------------------

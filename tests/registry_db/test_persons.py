@@ -7,13 +7,14 @@ import contextlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bench.persons import linked_persons, load_population, population_records, score
-from extraction.types import FieldStatus
+from bench.persons import BookKey, linked_persons, load_population, population_records, score
+from extraction.types import FieldStatus, RecordResult
 from flows.link import link_registry
 from linkage.population import generate_population, mention_rows
 from registry_db import FieldValueRow, make_engine, session_factory, update_field, upgrade
@@ -24,6 +25,7 @@ from registry_db.persons import (
     MentionLinkEvent,
     Person,
     PersonMention,
+    RelationKind,
     Relationship,
     Role,
     decide_review,
@@ -37,17 +39,21 @@ from tests.conftest import BACKENDS
 FAMILIES, SEED = 14, 41
 
 
+Books = dict[BookKey, list[tuple[RecordResult, dict[str, str]]]]
+Linked = tuple[Engine, dict[tuple[str, str, str, str, str], str], dict[str, Any]]
+
+
 @pytest.fixture(scope="module")
-def population() -> dict[tuple[str, str, str], list[tuple[object, dict[str, str]]]]:
-    return population_records(mention_rows(generate_population(FAMILIES, SEED), SEED))  # type: ignore[return-value]
+def population() -> Books:
+    return population_records(mention_rows(generate_population(FAMILIES, SEED), SEED))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def linked(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    population: dict,  # type: ignore[type-arg]
-) -> Iterator[tuple[Engine, dict, dict]]:  # type: ignore[type-arg]
+    population: Books,
+) -> Iterator[Linked]:
     """The population loaded and linked once per backend; the tests below run in file order
     on it (those that change something come last)."""
     with contextlib.ExitStack() as stack:
@@ -71,7 +77,7 @@ def _count(engine: Engine, model: type) -> int:
         return s.scalar(sa.select(sa.func.count()).select_from(model)) or 0
 
 
-def test_link_makes_persons_close_to_the_truth(linked: tuple[Engine, dict, dict]) -> None:
+def test_link_makes_persons_close_to_the_truth(linked: Linked) -> None:
     engine, truth, summary = linked
     assert summary["mentions"] == len(truth) > 100
     registry = linked_persons(engine)
@@ -82,7 +88,7 @@ def test_link_makes_persons_close_to_the_truth(linked: tuple[Engine, dict, dict]
     # every record is an event; births give parent_of, marriages spouse_of
     with session_factory(engine)() as s:
         kinds = Counter(s.scalars(sa.select(Relationship.kind)))
-        assert kinds["parent_of"] > 0 and kinds["spouse_of"] > 0
+        assert kinds[RelationKind.PARENT_OF] > 0 and kinds[RelationKind.SPOUSE_OF] > 0
         assert s.scalar(sa.select(sa.func.count()).select_from(Event)) == len(
             {k[:4] for k in truth}
         )
@@ -93,7 +99,7 @@ def test_link_makes_persons_close_to_the_truth(linked: tuple[Engine, dict, dict]
         assert any(e.match_weight and e.match_weight >= 5 for e in events)
 
 
-def test_running_again_changes_nothing(linked: tuple[Engine, dict, dict]) -> None:
+def test_running_again_changes_nothing(linked: Linked) -> None:
     engine, _truth, first = linked
     audit = _count(engine, MentionLinkEvent)
     again = link_registry(engine)
@@ -103,7 +109,7 @@ def test_running_again_changes_nothing(linked: tuple[Engine, dict, dict]) -> Non
     assert _count(engine, Person) == first["persons"]
 
 
-def test_queries_answer_with_provenance(linked: tuple[Engine, dict, dict]) -> None:
+def test_queries_answer_with_provenance(linked: Linked) -> None:
     engine, _truth, _ = linked
     with session_factory(engine)() as s:
         # a child with a personal number, its parents and its birth
@@ -160,7 +166,7 @@ def test_queries_answer_with_provenance(linked: tuple[Engine, dict, dict]) -> No
 
 
 def test_a_decision_is_audited_kept_by_later_runs_and_reversible(
-    linked: tuple[Engine, dict, dict],
+    linked: Linked,
 ) -> None:
     engine, _truth, _ = linked
     with session_factory(engine)() as s:
@@ -187,7 +193,7 @@ def test_a_decision_is_audited_kept_by_later_runs_and_reversible(
         assert emptied is not None and emptied.mention_count == 0
 
 
-def test_a_corrected_field_updates_its_mention(linked: tuple[Engine, dict, dict]) -> None:
+def test_a_corrected_field_updates_its_mention(linked: Linked) -> None:
     engine, _truth, _ = linked
     with session_factory(engine)() as s:
         mention = s.scalars(
@@ -213,12 +219,13 @@ def test_a_corrected_field_updates_its_mention(linked: tuple[Engine, dict, dict]
         assert person is not None
         if person.mention_count == 1:  # the person's values follow the correction
             assert person.full_name == "Quàng Thị Ngọc Diệp"
-            assert q.get_person(s, person.id).sources["full_name"].value == person.full_name  # type: ignore[union-attr]
+            view = q.get_person(s, person.id)
+            assert view is not None and view.sources["full_name"].value == person.full_name
 
 
 def test_same_personal_number_with_other_details_goes_to_review(
     engine: Engine,
-    population: dict,  # type: ignore[type-arg]
+    population: Books,
 ) -> None:
     from bench.persons import load_book
 
