@@ -309,3 +309,26 @@ def test_an_address_line_starting_with_so_is_no_entry_number() -> None:
 
     hits = find_labels(VLine(_words("Số 64, ngõ 109, phố Nguyễn Trãi"), 0.0, 40.0), 0)
     assert all(h.label_id != "entry_no" for h in hits)
+
+
+def test_a_note_of_specks_is_blank() -> None:
+    from extraction.extract import is_only_specks
+
+    assert is_only_specks("- l l l")
+    assert is_only_specks("¬ Áiiiiảÿăýỷ")
+    assert not is_only_specks("Cấp 02 bản sao Giấy khai sinh")
+
+
+def test_closed_list_value_cut_before_strays() -> None:
+    from extraction import values
+    from extraction.extract import closed_value_prefix
+    from extraction.forms import BIRTH_FORM, FieldType
+
+    sex = closed_value_prefix(FieldType.SEX, "Nữ l")
+    assert sex is not None and sex.value == "Nữ"
+
+    def read(t: str) -> values.Normalised:
+        return values.normalise_registration_kind(t, BIRTH_FORM.registration_kinds)
+
+    kind = closed_value_prefix(FieldType.CATEGORY, "Đúng hạn 0105011 l", read)
+    assert kind is not None and kind.value == "dung_han"
