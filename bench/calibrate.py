@@ -38,10 +38,11 @@ MIN_ACCEPTED = 50
 FLOOR = 0.50  # never accept below this confidence, whatever the data says
 Sample = tuple[float, bool, str]  # confidence, correct, quality
 Samples = dict[str, dict[str, list[Sample]]]  # condition → field type → samples
-KeySamples = dict[str, list[Sample]]  # key → samples (every condition)
-# Registers whose keys may get a threshold of their own: a key much more often wrong than the
-# rest of its type (the notes line under a stamp on a poor page reads "Sun", "nhớ") would else
-# set the whole type's threshold. (Birth: left to its owner's next calibration.)
+KeySamples = dict[str, dict[str, list[Sample]]]  # condition → key → samples
+# Registers whose keys may get a threshold of their own on pages of a condition
+# (``by_key_condition``): a key more often wrong than the rest of its type (the notes line
+# under a stamp on a poor page reads "Sun", "nhớ") would else set the whole type's threshold.
+# Birth: left to its owner's next calibration.
 PER_KEY_REGISTERS = ("marriage", "death")
 
 
@@ -52,7 +53,7 @@ def field_type(key: str, form: RegisterForm) -> str:
 
 def collect(records: int, form: RegisterForm) -> tuple[Samples, KeySamples]:
     samples: Samples = {c: defaultdict(list) for c in CONDITIONS}
-    by_key: KeySamples = defaultdict(list)
+    by_key: KeySamples = {c: defaultdict(list) for c in CONDITIONS}
     rtype = form.register_type
     for q, seeds in SEEDS_BY_TYPE[rtype].items():
         for seed in seeds:
@@ -73,7 +74,7 @@ def collect(records: int, form: RegisterForm) -> tuple[Samples, KeySamples]:
                     cond = condition.get(f["page"] or p["pages"][0], "degraded")
                     sample = (float(f["confidence"]), ok, q)
                     samples[cond][field_type(key, form)].append(sample)
-                    by_key[key].append(sample)
+                    by_key[cond][key].append(sample)
     return samples, by_key
 
 
@@ -137,32 +138,29 @@ def main() -> None:
                 "accepted_wrong": bad,
             }
             lines.append(f"| {cond} | {ftype} | {len(ss)} | {wrong} | {t:.4f} | {n} | {bad} |")
-    by_key: dict[str, float] = {}
+    by_key: dict[str, dict[str, float]] = {}
     if form.register_type in PER_KEY_REGISTERS:
-        for key, ss in sorted(key_samples.items()):
-            ftype = field_type(key, form)
-            own = threshold_for(ss)
-            if own > thresholds["any"].get(ftype, FLOOR):
-                # a key's threshold replaces its type's on every page: the strictest of both
-                per_condition = [thresholds[c][ftype] for c in groups if ftype in thresholds[c]]
-                by_key[key] = max(own, *per_condition)
-                n, bad = _err(ss, by_key[key])
+        for cond, per_key in key_samples.items():
+            for key, ss in sorted(per_key.items()):
+                t = threshold_for(ss)
+                if t <= thresholds.get(cond, {}).get(field_type(key, form), FLOOR):
+                    continue  # its type's threshold on these pages is strict enough
+                by_key.setdefault(cond, {})[key] = t
+                n, bad = _err(ss, t)
                 wrong = sum(not s[1] for s in ss)
-                report.setdefault("by_key", {})[key] = {
+                report.setdefault(f"{cond} (key)", {})[key] = {
                     "samples": len(ss),
                     "wrong": wrong,
-                    "threshold": by_key[key],
+                    "threshold": t,
                     "accepted": n,
                     "accepted_wrong": bad,
                 }
-                lines.append(
-                    f"| (key) | {key} | {len(ss)} | {wrong} | {by_key[key]:.4f} | {n} | {bad} |"
-                )
+                lines.append(f"| {cond} | {key} | {len(ss)} | {wrong} | {t:.4f} | {n} | {bad} |")
     (THRESHOLDS_FILE.parent / form.thresholds_file).write_text(
         json.dumps(
             {
                 "by_type": thresholds["any"],
-                "by_key": by_key,
+                "by_key_condition": by_key,
                 "by_condition": {c: thresholds[c] for c in CONDITIONS if c in thresholds},
                 "default": DEFAULT_THRESHOLD,
                 "target_error": TARGET_ERROR,

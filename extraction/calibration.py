@@ -34,8 +34,12 @@ class Thresholds:
     by_key: dict[str, float] = field(default_factory=dict)
     default: float = DEFAULT_THRESHOLD
     by_condition: dict[str, dict[str, float]] = field(default_factory=dict)
+    # a key more often wrong than the rest of its type, on pages of a condition: its own
+    by_key_condition: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def for_key(self, key: str, field_type: str, condition: str | None = None) -> float:
+        if condition is not None and key in self.by_key_condition.get(condition, {}):
+            return self.by_key_condition[condition][key]
         if key in self.by_key:
             return self.by_key[key]
         if condition is not None and condition in self.by_condition:
@@ -56,5 +60,9 @@ def load_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
         default=float(d.get("default", DEFAULT_THRESHOLD)),
         by_condition={
             c: {k: float(v) for k, v in per.items()} for c, per in d.get("by_condition", {}).items()
+        },
+        by_key_condition={
+            c: {k: float(v) for k, v in per.items()}
+            for c, per in d.get("by_key_condition", {}).items()
         },
     )

@@ -18,7 +18,7 @@ from extraction.forms import BIRTH_FIELDS, DEATH_FIELDS, MARRIAGE_FIELDS, FieldS
 from extraction.phrases import DEATH_RELATIONSHIPS, TITLES, issuers
 from extraction.syllables import is_valid_syllable
 from extraction.types import FieldValue
-from extraction.vocab import canonical_province
+from extraction.vocab import authority_province_code, canonical_province
 
 # Days after the birth within which registration is "on time" (Civil Status Law 60/2014, art. 15).
 ON_TIME_DAYS = 60
@@ -106,7 +106,23 @@ def cross_check(fields: dict[str, FieldValue], *, book_year: int | None = None) 
             birth_year=dob.year if dob else None,
         ):
             _flag(fields, "child.personal_id", reason)
+    _check_in_list(fields, "signer.title", TITLES, "title_not_in_list")
+    _check_in_list(fields, "declarant.id_doc_issuer", issuers(), "issuer_not_in_list")
+    _check_parent_details(fields)
     _required(fields, reg_year)
+
+
+def _check_parent_details(fields: dict[str, FieldValue]) -> None:
+    """A parent who is named has an ethnicity, a nationality and a year of birth: found blank,
+    the value was lost (moved to another line, under a stamp), not left empty by the clerk."""
+    for parent in ("mother", "father"):
+        name = fields.get(f"{parent}.full_name")
+        if name is None or not name.value:
+            continue
+        for attr in ("ethnicity", "nationality", "birth_year"):
+            f = fields.get(f"{parent}.{attr}")
+            if f is not None and f.value is None and "label_not_found" not in f.reasons:
+                _flag(fields, f"{parent}.{attr}", "parent_detail_missing")
 
 
 def _required(
@@ -136,6 +152,7 @@ def _required(
 
 # --- closed lists and plausible text (marriage and death) -------------------------------------
 
+CASE_FIXED_FACTOR = 0.9
 # A province-level unit's word before its name at the end of an address.
 _PROVINCE_WORDS = ("thành phố ", "tp. ", "tp ", "tỉnh ")
 
@@ -175,8 +192,22 @@ def _check_plausible_text(fields: dict[str, FieldValue], key: str) -> None:
         return
     words = [w.strip(".,:;()\"'…-/").lower() for w in f.value.split()]
     alpha = [w for w in words if w.isalpha()]
-    if sum(len(w) for w in alpha) < 3 or not all(is_valid_syllable(w) for w in alpha):
+    mixed = any(  # a letter misread as a digit inside a word: "6ià yếu"
+        any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w) for w in words
+    )
+    if mixed or sum(len(w) for w in alpha) < 3 or not all(is_valid_syllable(w) for w in alpha):
         _flag(fields, key, "text_implausible")
+
+
+def _capitalise_first(fields: dict[str, FieldValue], key: str) -> None:
+    """A cause, an issuer, a note starts with a capital: a first letter read in lower case (a
+    capital C or a small c alike in a monospaced face) is put right, and the fix recorded."""
+    f = fields.get(key)
+    if f is not None and f.value and f.value[0].islower():
+        f.value = f.value[0].upper() + f.value[1:]
+        f.confidence = round(f.confidence * CASE_FIXED_FACTOR, 4)
+        if "case_corrected" not in f.reasons:
+            f.reasons.append("case_corrected")
 
 
 # --- marriage ---------------------------------------------------------------------------------
@@ -237,6 +268,7 @@ def check_marriage(fields: dict[str, FieldValue], *, book_year: int | None = Non
         _check_in_list(fields, f"{role}.id_doc_issuer", issuers(), "issuer_not_in_list")
         _check_ends_in_province(fields, f"{role}.residence")
     _check_in_list(fields, "signer.title", TITLES, "title_not_in_list")
+    _capitalise_first(fields, "notes")
     _check_plausible_text(fields, "notes")
     _required(fields, reg.year if reg else book_year, MARRIAGE_FIELDS, "")
 
@@ -312,6 +344,8 @@ def check_death(fields: dict[str, FieldValue], *, book_year: int | None = None) 
     _check_in_list(
         fields, "declarant.relationship", DEATH_RELATIONSHIPS, "relationship_not_in_list"
     )
+    for key in ("death.cause", "death_notice.issuer", "notes"):
+        _capitalise_first(fields, key)
     for key in ("death.cause", "notes"):  # an issuer may be a foreign-named hospital
         _check_plausible_text(fields, key)
     _required(fields, reg.year if reg else book_year, DEATH_FIELDS, "deceased.personal_id")
@@ -322,7 +356,26 @@ CHECKS: dict[str, Check] = {"birth": cross_check, "marriage": check_marriage, "d
 
 
 def check_record(
-    fields: dict[str, FieldValue], register_type: str, *, book_year: int | None = None
+    fields: dict[str, FieldValue],
+    register_type: str,
+    *,
+    book_year: int | None = None,
+    authority: str | None = None,
 ) -> None:
-    """Run the checks of ``register_type``'s records on ``fields`` (reasons added in place)."""
+    """Run the checks of ``register_type``'s records on ``fields`` (reasons added in place);
+    ``authority`` is the book's registering authority."""
     CHECKS[register_type](fields, book_year=book_year)
+    if register_type == "birth" and authority:
+        check_personal_id_province(fields, authority)
+
+
+def check_personal_id_province(fields: dict[str, FieldValue], authority: str) -> None:
+    """A child's personal number starts with the code of the province where the birth was
+    registered (identity.md): the book's. Another code is a misread digit (``001`` read
+    ``004`` in a worn monospaced type)."""
+    pid = fields.get("child.personal_id")
+    expected = authority_province_code(authority)
+    if pid is None or not pid.value or expected is None or len(pid.value) != 12:
+        return
+    if pid.value[:3] != expected:
+        _flag(fields, "child.personal_id", "personal_id_province_mismatch")

@@ -661,7 +661,12 @@ def extract_page(
     for entry in entries:
         fields = normalise_entry(entry, form)
         entry_no = fields.pop("entry_no", None)
-        check_record(fields, form.register_type, book_year=ctx.year)
+        check_record(
+            fields,
+            form.register_type,
+            book_year=ctx.year,
+            authority=ctx.registration_authority,
+        )
         score_and_decide(fields, th, condition, form)
         records.append(
             RecordResult(

@@ -146,6 +146,28 @@ def place_names(level: AdminLevel) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u.name for u in hanoi_units() if u.level == level))
 
 
+def authority_province_code(authority: str) -> str | None:
+    """The province code of a registering authority: named in it (``…, thành phố Hà Nội``) or,
+    for ``UBND phường/xã/quận … X``, the province of the unit X in the gazetteer (Hà Nội's);
+    None when it cannot be told."""
+    parts = [p.strip() for p in authority.split(",") if p.strip()]
+    codes = {name: code for code, name in provinces().items()}
+    for part in reversed(parts):
+        for prefix in ("thành phố ", "tp. ", "tp ", "tỉnh "):
+            if part.lower().startswith(prefix):
+                province = canonical_province(part[len(prefix) :])
+                return codes.get(province) if province else None
+    head = parts[0] if parts else ""
+    if head.upper().startswith("UBND "):
+        head = head[5:]
+    for kind in sorted(ADMIN_KINDS, key=len, reverse=True):
+        if head.lower().startswith(kind + " ") and ADMIN_KINDS[kind] != "province":
+            name = head[len(kind) + 1 :].strip()
+            if any(u.kind == kind and u.name == name for u in hanoi_units()):
+                return codes.get("Hà Nội")
+    return None
+
+
 def canonical_province(name: str) -> str | None:
     """A province name or alias → its ``province_codes.csv`` name (``Huế`` → ``Thừa Thiên Huế``)."""
     k = compact_key(name)

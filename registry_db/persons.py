@@ -161,6 +161,7 @@ class PersonMention(Base):
         sa.Index(None, "person_id"),
         sa.Index(None, "event_id"),
         sa.Index(None, "personal_id"),
+        sa.Index(None, "birth_year"),
         sa.Index(
             "ix_person_mention_name_folded",
             "name_folded",

@@ -34,7 +34,10 @@ from registry_db.persons import (
     Relationship,
 )
 
-SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default ``similarity_threshold``
+# Names this alike (pg_trgm similarity) are candidates. pg_trgm's default, 0.3, lets two
+# syllables in common ("thi", "van") through: far too many candidates in a national registry;
+# one misread syllable of a three-syllable name still scores about 0.5 and more.
+SIMILARITY_THRESHOLD = 0.45
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,11 @@ def search_persons(
     where = [m.person_id.is_not(None), *_date_filter(dob, birth_year)]
     trgm = trgm_schema(session)
     if trgm is not None:
+        session.execute(  # for the % operator (and its index), this transaction only
+            sa.select(
+                sa.func.set_config("pg_trgm.similarity_threshold", str(SIMILARITY_THRESHOLD), True)
+            )
+        )
         score = getattr(sa.func, trgm).similarity(m.name_folded, folded)
         rows = session.execute(
             sa.select(m.person_id, m.full_name, score.label("score"))

@@ -18,7 +18,7 @@ from extraction.extract import (
 )
 from extraction.layout import find_labels, segments, visual_lines
 from extraction.phrases import Snapped, phrase_prefix, snap_phrase
-from extraction.types import FieldStatus, RegisterType
+from extraction.types import FieldStatus, FieldValue, RegisterType
 from ocr.types import Line, PageText, Word
 
 CTX = BookContext(RegisterType.BIRTH, "01/2018", "UBND phường Ngọc Lâm", 2018)
@@ -332,3 +332,41 @@ def test_closed_list_value_cut_before_strays() -> None:
 
     kind = closed_value_prefix(FieldType.CATEGORY, "Đúng hạn 0105011 l", read)
     assert kind is not None and kind.value == "dung_han"
+
+
+def _fv(key: str, value: str | None) -> FieldValue:
+
+    return FieldValue(key=key, value=value, raw=value, confidence=0.99, reasons=[])
+
+
+def test_named_parent_with_blank_details_is_flagged() -> None:
+    from extraction.checks import check_record
+
+    fields = {
+        "mother.full_name": _fv("mother.full_name", "Vũ Thị Anh"),
+        "mother.ethnicity": _fv("mother.ethnicity", None),
+        "father.full_name": _fv("father.full_name", None),
+        "father.ethnicity": _fv("father.ethnicity", None),
+    }
+    check_record(fields, "birth")
+    assert "parent_detail_missing" in fields["mother.ethnicity"].reasons
+    assert fields["father.ethnicity"].reasons == []  # no father named: blank is right
+
+
+def test_personal_number_of_another_province_than_the_book() -> None:
+    from extraction.checks import check_record
+
+    misread = {"child.personal_id": _fv("child.personal_id", "004216670940")}
+    check_record(misread, "birth", authority="UBND phường La Khê")
+    assert "personal_id_province_mismatch" in misread["child.personal_id"].reasons
+    right = {"child.personal_id": _fv("child.personal_id", "001216670940")}
+    check_record(right, "birth", authority="UBND phường La Khê")
+    assert "personal_id_province_mismatch" not in right["child.personal_id"].reasons
+
+
+def test_title_outside_the_list_is_flagged() -> None:
+    from extraction.checks import check_record
+
+    fields = {"signer.title": _fv("signer.title", "Phó")}
+    check_record(fields, "birth")
+    assert "title_not_in_list" in fields["signer.title"].reasons

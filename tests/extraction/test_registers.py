@@ -351,6 +351,11 @@ def test_marriage_checks(overrides: dict[str, str | None], expected: dict[str, s
         ),
         ({"death__cause": None}, {"death.cause": "required_missing"}),
         ({"death__cause": "Ắ"}, {"death.cause": "text_implausible"}),
+        ({"death__cause": "6ià yếu"}, {"death.cause": "text_implausible"}),
+        (
+            {"death_notice__issuer": "công an phường Văn Miếu"},
+            {"death_notice.issuer": "case_corrected"},
+        ),
         (
             {"declarant__relationship": "Con đ"},
             {"declarant.relationship": "relationship_not_in_list"},
@@ -447,3 +452,20 @@ def test_rendered_pages(tmp_path: Path, tesseract: object, register_type: str, s
     report = evaluate(truth, exported)
     assert report.records_unmatched == 0
     assert report.overall.as_dict()["accuracy"] >= 0.95, report.errors
+
+
+def test_a_key_may_have_its_own_threshold_on_pages_of_a_condition() -> None:
+    th = Thresholds(
+        by_type={"text": 0.5},
+        by_condition={"degraded": {"text": 0.6}},
+        by_key_condition={"degraded": {"notes": 0.95}},
+    )
+    assert th.for_key("notes", "text", "degraded") == 0.95
+    assert th.for_key("notes", "text", "good") == 0.5
+    assert th.for_key("signer.title", "text", "degraded") == 0.6
+
+
+def test_a_first_letter_read_in_lower_case_is_put_right() -> None:
+    fields = _fields("death", death_notice__issuer="công an phường Văn Miếu")
+    check_death(fields, book_year=2019)
+    assert fields["death_notice.issuer"].value == "Công an phường Văn Miếu"

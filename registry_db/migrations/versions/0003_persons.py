@@ -163,6 +163,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_person_mention_event_id"), "person_mention", ["event_id"])
     op.create_index(op.f("ix_person_mention_person_id"), "person_mention", ["person_id"])
     op.create_index(op.f("ix_person_mention_personal_id"), "person_mention", ["personal_id"])
+    op.create_index(op.f("ix_person_mention_birth_year"), "person_mention", ["birth_year"])
     _name_index("person_mention", trgm_schema)
 
     op.create_table(
@@ -262,6 +263,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_mention_field_field_value_id"), table_name="mention_field")
     op.drop_table("mention_field")
     op.drop_index("ix_person_mention_name_folded", table_name="person_mention")
+    op.drop_index(op.f("ix_person_mention_birth_year"), table_name="person_mention")
     op.drop_index(op.f("ix_person_mention_personal_id"), table_name="person_mention")
     op.drop_index(op.f("ix_person_mention_person_id"), table_name="person_mention")
     op.drop_index(op.f("ix_person_mention_event_id"), table_name="person_mention")
