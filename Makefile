@@ -58,7 +58,7 @@ typecheck: venv
 	$(BIN)/mypy
 
 unit: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 test: setup lint typecheck unit
 

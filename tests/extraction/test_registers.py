@@ -229,6 +229,7 @@ def test_time_of_death(raw: str, value: str | None, reasons: tuple[str, ...]) ->
         ("125", "125", False),
         ("430⁄/BV-GBT", "430/BV-GBT", True),  # OCR doubles a slash
         ("32/6XN", "32/GXN", True),  # G read as 6 inside a code
+        ("185/G6XN", "185/GXN", True),  # G read twice: as itself and as 6
         ("43O/GBT", "430/GBT", True),  # O read for 0 in the serial
     ],
 )
