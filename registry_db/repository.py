@@ -556,6 +556,8 @@ def save_page_records(
         for index, result in enumerate(records):
             pages = list(result.pages) or [page_no]
             record = stored.get(index)
+            if record is not None and record.final_at is not None:
+                continue  # approved by a supervisor: final, the pipeline never changes it
             if record is None:
                 record = Record(
                     book_id=book_id,
@@ -594,6 +596,7 @@ def save_page_records(
             if (
                 index >= len(records)
                 and record.superseded_at is None
+                and record.final_at is None
                 and record.extractor_version != extractor_version
             ):
                 record.superseded_at = now

@@ -381,3 +381,22 @@ def test_a_failed_call_in_a_callers_transaction_undoes_only_itself(
         assert _counts(session) == (0, 0, 0)
         assert _page_status(session, book, 2) is PageStatus.OCR_DONE
         assert _page_status(session, book, 1) is PageStatus.PENDING
+
+
+def test_a_final_record_is_never_changed_by_a_newer_extractor(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    save_page_records(session, book.id, 1, [make_record(1, "1")], extractor_version="v1")
+    record = session.scalar(sa.select(Record).where(Record.book_id == book.id))
+    assert record is not None
+    record.final_at = sa.func.now()  # approved by a supervisor
+    session.commit()
+    newer = make_record(1, "1", values={"child.full_name": "Nguyễn Văn Ân"})
+    save_page_records(session, book.id, 1, [newer], extractor_version="v2")
+    save_page_records(session, book.id, 1, [], extractor_version="v3")  # finds nothing there
+    name = _field(session, book, "child.full_name")
+    assert (name.value, name.version) == ("Nguyễn Văn An", 1)
+    session.expire_all()
+    kept = session.scalar(sa.select(Record).where(Record.book_id == book.id))
+    assert kept is not None
+    assert (kept.extractor_version, kept.superseded_at) == ("v1", None)
