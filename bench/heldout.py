@@ -31,9 +31,9 @@ def main() -> None:
         "| seed | accuracy (target ≥ 93 %) | accepted-but-wrong (≤ 0.5 %) | straight-through |",
         "|---|---|---|---|",
     ]
-    for seed, o in rows.items():
+    for seed_text, o in rows.items():
         table.append(
-            f"| {seed} | {o['accuracy']:.2%} | {o['accepted_wrong_rate']:.2%} "
+            f"| {seed_text} | {o['accuracy']:.2%} | {o['accepted_wrong_rate']:.2%} "
             f"| {o['straight_through']:.2%} |"
         )
     md = "# Poor-quality birth books, held out from tuning\n\n" + "\n".join(table)
