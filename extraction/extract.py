@@ -10,7 +10,7 @@ thin wrappers around ``extract_page``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,6 +31,7 @@ from extraction.layout import (
     label_score,
     norm_label_text,
     segments,
+    variants_by_label,
     visual_lines,
 )
 from extraction.name_lexicon import (
@@ -42,7 +43,7 @@ from extraction.name_lexicon import (
 )
 from extraction.phrases import phrase_prefix, snap_phrase
 from extraction.syllables import is_valid_syllable
-from extraction.text import fold_accents, repair_case
+from extraction.text import repair_case
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
@@ -223,14 +224,8 @@ def _infer_by_label(text: str, after: int, form: RegisterForm) -> tuple[str, int
     order = form.order
     for pos in range(after + 1, min(after + 1 + INFER_LOOKAHEAD, len(order))):
         lid = order[pos]
-        # The order names keys ("father.birth_year"); a section's label is printed once per
-        # section and listed under its label id ("@birth_year").
-        variants = form.label_variants.get(lid) or form.label_variants.get(
-            "@" + lid.split(".", 1)[-1], ()
-        )
-        for variant in variants:
-            v = norm_label_text(variant)
-            score = label_score(text, v, fold_accents(v))
+        for v, folded, _ in _variants_of(lid, form):
+            score = label_score(text, v, folded)
             if score >= INFER_MIN_SCORE and (best is None or score > best[0]):
                 best = (score, lid, pos)
     return (best[1], best[2]) if best else None
@@ -309,10 +304,41 @@ def _line_followers(key: str, form: RegisterForm) -> tuple[str, ...]:
     return ()
 
 
-def _variants_of(key: str, form: RegisterForm) -> tuple[str, ...]:
-    return tuple(
-        form.label_variants.get(key) or form.label_variants.get("@" + key.split(".", 1)[-1], ())
-    )
+def _variants_of(key: str, form: RegisterForm) -> tuple[tuple[str, str, int], ...]:
+    """A key's label variants as matched (normalised, folded, word count). The order names keys
+    ("father.birth_year"); a section's label is listed under its label id ("@birth_year")."""
+    by_label = variants_by_label(form)
+    return by_label.get(key) or by_label.get("@" + key.split(".", 1)[-1], ())
+
+
+def _best_label_span(
+    words: list[Word],
+    spans: Iterable[tuple[int, int]],
+    wanted: tuple[str, ...],
+    form: RegisterForm,
+    min_score: Callable[[bool], float],
+) -> tuple[str, int, int, int, float] | None:
+    """The best match of a ``wanted`` key's label among word spans ``(first, last)``, each as
+    many words as the variant: (key, first word, end word, characters of the end word after
+    the colon, score), at least ``min_score(colon after the span)``."""
+    best: tuple[str, int, int, int, float] | None = None
+    for i, j in spans:
+        colon, tail = colon_at(words, j)
+        texts = [w.text for w in words[i : j + 1]]
+        if tail:
+            texts[-1] = texts[-1][: len(texts[-1]) - tail]
+        span = norm_label_text(" ".join(texts))
+        if not span or not any(c.isalpha() for c in span):
+            continue
+        need = min_score(colon)
+        for key in wanted:
+            for v, folded, n_words in _variants_of(key, form):
+                if n_words != j + 1 - i:
+                    continue
+                score = label_score(span, v, folded)
+                if score >= need and (best is None or score > best[4]):
+                    best = (key, i, j + 1, tail, score)
+    return best
 
 
 def find_line_label(
@@ -320,26 +346,18 @@ def find_line_label(
 ) -> tuple[str, int, int, int, float] | None:
     """The best damaged label of ``wanted`` inside a value: (key, first word, end word,
     characters of the end word after the colon, score); the value's first word is never one."""
-    best: tuple[str, int, int, int, float] | None = None
-    for j in range(1, len(words)):
-        colon, tail = colon_at(words, j)
-        need = LINE_LABEL_MIN_SCORE if colon else LINE_LABEL_MIN_SCORE_BARE
-        for i in range(max(1, j - LINE_LABEL_MAX_WORDS + 1), j + 1):
-            texts = [w.text for w in words[i : j + 1]]
-            if tail:
-                texts[-1] = texts[-1][: len(texts[-1]) - tail]
-            span = norm_label_text(" ".join(texts))
-            if not span or not any(c.isalpha() for c in span):
-                continue
-            for key in wanted:
-                for variant in _variants_of(key, form):
-                    v = norm_label_text(variant)
-                    if abs(len(v.split()) - (j + 1 - i)) > 0:
-                        continue
-                    score = label_score(span, v, fold_accents(v))
-                    if score >= need and (best is None or score > best[4]):
-                        best = (key, i, j + 1, tail, score)
-    return best
+    spans = (
+        (i, j)
+        for j in range(1, len(words))
+        for i in range(max(1, j - LINE_LABEL_MAX_WORDS + 1), j + 1)
+    )
+    return _best_label_span(
+        words,
+        spans,
+        wanted,
+        form,
+        lambda colon: LINE_LABEL_MIN_SCORE if colon else LINE_LABEL_MIN_SCORE_BARE,
+    )
 
 
 # A wrapped value's next line may instead start with the next printed label, damaged past
@@ -350,26 +368,15 @@ NEXT_LINE_LABEL_MIN_SCORE = 55.0
 def find_next_line_label(
     words: list[Word], wanted: tuple[str, ...], form: RegisterForm = BIRTH_FORM
 ) -> tuple[str, int, int, int, float] | None:
-    """Like ``find_line_label``, for labels at the start of a continuation line of a value."""
-    best: tuple[str, int, int, int, float] | None = None
-    for s in range(1, len(words)):
-        if words[s].bbox[0] >= words[s - 1].bbox[0]:
-            continue  # not a line start: words run left to right within a line
-        for j in range(s, min(s + LINE_LABEL_MAX_WORDS, len(words))):
-            _, tail = colon_at(words, j)
-            texts = [w.text for w in words[s : j + 1]]
-            if tail:
-                texts[-1] = texts[-1][: len(texts[-1]) - tail]
-            span = norm_label_text(" ".join(texts))
-            for key in wanted:
-                for variant in _variants_of(key, form):
-                    v = norm_label_text(variant)
-                    if len(v.split()) != j + 1 - s:
-                        continue
-                    score = label_score(span, v, fold_accents(v))
-                    if score >= NEXT_LINE_LABEL_MIN_SCORE and (best is None or score > best[4]):
-                        best = (key, s, j + 1, tail, score)
-    return best
+    """Like ``find_line_label``, for labels at the start of a continuation line of a value
+    (a word left of the one before it starts a line)."""
+    spans = (
+        (s, j)
+        for s in range(1, len(words))
+        if words[s].bbox[0] < words[s - 1].bbox[0]
+        for j in range(s, min(s + LINE_LABEL_MAX_WORDS, len(words)))
+    )
+    return _best_label_span(words, spans, wanted, form, lambda _: NEXT_LINE_LABEL_MIN_SCORE)
 
 
 def _next_in_order(key: str, entry: dict[str, RawField], form: RegisterForm) -> tuple[str, ...]:

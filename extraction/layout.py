@@ -175,6 +175,17 @@ def _variants(form: RegisterForm = BIRTH_FORM) -> list[tuple[str, str, str, int]
     return out
 
 
+@cache
+def variants_by_label(
+    form: RegisterForm = BIRTH_FORM,
+) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """Each label id's variants as matched: (normalised text, folded text, word count)."""
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for label_id, norm, folded, n_words in _variants(form):
+        out.setdefault(label_id, []).append((norm, folded, n_words))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 # Accents are where OCR errs most on labels; a match on folded text counts a little less.
 FOLDED_PENALTY = 4.0
 

@@ -53,8 +53,13 @@ def name_syllables() -> frozenset[str]:
 
 @cache
 def _by_folded() -> dict[str, set[str]]:
+    return _folded_index(name_syllables())
+
+
+def _folded_index(syllables: frozenset[str]) -> dict[str, set[str]]:
+    """Casefolded syllables grouped by their letters without accents."""
     out: dict[str, set[str]] = {}
-    for s in name_syllables():
+    for s in syllables:
         out.setdefault(fold_accents(s), set()).add(s)
     return out
 
@@ -195,10 +200,7 @@ def tone_skeleton(syllable: str) -> str:
 
 @cache
 def _given_by_folded() -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for s in MIDDLE_AND_GIVEN.split():
-        out.setdefault(fold_accents(s.casefold()), set()).add(s.casefold())
-    return out
+    return _folded_index(frozenset(w.casefold() for w in MIDDLE_AND_GIVEN.split()))
 
 
 def _snap_target(w: str, given: bool = False) -> str | None:
