@@ -16,11 +16,13 @@ Messages of the errors raised name books, pages, entries and field keys, never p
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, SessionTransactionOrigin, contains_eager, selectinload
@@ -43,6 +45,7 @@ from registry_db.models import (
     Page,
     PageStatus,
     Record,
+    UTCDateTime,
     utcnow,
 )
 
@@ -429,74 +432,455 @@ def _record_status(statuses: Iterable[FieldStatus]) -> FieldStatus:
     return FieldStatus.NEEDS_REVIEW
 
 
-def _new_field(
-    key: str, columns: dict[str, Any], source: FieldSource, author: str
-) -> FieldValueRow:
-    row = FieldValueRow(key=key, source=source, **columns)
-    row.revisions.append(
-        FieldRevision(
-            revision_no=1,
-            old_value=None,
-            new_value=columns["value"],
-            old_status=None,
-            new_status=columns["status"],
-            changed_by=author,
-            reason=PIPELINE_REASON_FIRST,
-        )
-    )
-    return row
+# Tables written with set-based SQL (Core statements, one per kind of change per batch).
+_RECORD = cast(sa.Table, Record.__table__)
+_FIELD = cast(sa.Table, FieldValueRow.__table__)
+_REVISION = cast(sa.Table, FieldRevision.__table__)
+# Column values compared when a newer extractor re-reads a field (the order of _field_columns).
+FIELD_COLUMNS = tuple(NOT_EXTRACTED_COLUMNS)
+# Ids per IN list: well under SQLite's 32,766 bound variables, short statements for PostgreSQL.
+IN_CHUNK = 5000
 
 
-def _replace_field(
-    row: FieldValueRow,
-    columns: dict[str, Any],
-    source: FieldSource,
-    author: str,
-    revision_no: int,
-) -> bool:
-    """Give a pipeline-owned field a newer extractor's reading; False when nothing differs."""
-    if all(getattr(row, name) == value for name, value in columns.items()):
-        return False
-    row.revisions.append(
-        FieldRevision(
-            revision_no=revision_no,
-            old_value=row.value,
-            new_value=columns["value"],
-            old_status=row.status,
-            new_status=columns["status"],
-            changed_by=author,
-            reason=PIPELINE_REASON_AGAIN,
-        )
-    )
-    for name, value in columns.items():
-        setattr(row, name, value)
-    row.source = source
-    return True
+def _chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _revision_facts(session: Session, field_ids: Sequence[int]) -> tuple[dict[int, int], set[int]]:
     """Per field: the last revision number, and the fields any person has ever changed."""
-    if not field_ids:
-        return {}, set()
-    last = {
-        field_id: revision_no
-        for field_id, revision_no in session.execute(
-            sa.select(FieldRevision.field_value_id, sa.func.max(FieldRevision.revision_no))
-            .where(FieldRevision.field_value_id.in_(field_ids))
-            .group_by(FieldRevision.field_value_id)
-        )
-    }
-    human = set(
-        session.scalars(
-            sa.select(FieldRevision.field_value_id)
-            .where(
-                FieldRevision.field_value_id.in_(field_ids),
-                sa.not_(FieldRevision.changed_by.startswith(PIPELINE_AUTHOR_PREFIX)),
+    last: dict[int, int] = {}
+    human: set[int] = set()
+    for chunk in _chunks(field_ids):
+        for field_id, revision_no, by_person in session.execute(
+            sa.select(
+                _REVISION.c.field_value_id,
+                sa.func.max(_REVISION.c.revision_no),
+                sa.func.max(
+                    sa.case(
+                        (sa.not_(_REVISION.c.changed_by.startswith(PIPELINE_AUTHOR_PREFIX)), 1),
+                        else_=0,
+                    )
+                ),
             )
-            .distinct()
-        )
-    )
+            .where(_REVISION.c.field_value_id.in_(chunk))
+            .group_by(_REVISION.c.field_value_id)
+        ):
+            last[field_id] = revision_no
+            if by_person:
+                human.add(field_id)
     return last, human
+
+
+def _locked_pages(session: Session, book_id: int, page_nos: Sequence[int]) -> dict[int, Page]:
+    """The pages, locked in page order (the order every loader takes them in)."""
+    found: dict[int, Page] = {}
+    for chunk in _chunks(page_nos):
+        for page in session.scalars(
+            sa.select(Page)
+            .where(Page.book_id == book_id, Page.page_no.in_(chunk))
+            .order_by(Page.page_no)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ):
+            found[page.page_no] = page
+    for page_no in page_nos:
+        if page_no not in found:
+            raise DatabaseError(
+                f"page {page_no} of book id {book_id} is not in the database",
+                advice="ingest the book before processing its pages",
+            )
+    return found
+
+
+def _insert_fields(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert new field values: ``COPY`` on PostgreSQL, a multi-row ``INSERT`` elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sa.insert(_FIELD), rows)
+        return
+    import psycopg  # the PostgreSQL driver (make_engine's default)
+
+    columns = list(rows[0])
+    as_json = [isinstance(_FIELD.c[name].type, sa.JSON) for name in columns]
+    preparer = session.get_bind().dialect.identifier_preparer
+    statement = (
+        f"COPY {preparer.format_table(_FIELD)} "
+        f"({', '.join(preparer.quote(name) for name in columns)}) FROM STDIN"
+    )
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        # JSON as SQLAlchemy's JSON type writes it (None as JSON null)
+                        json.dumps(value) if is_json else value
+                        for value, is_json in zip(row.values(), as_json, strict=True)
+                    ]
+                )
+    except psycopg.Error as exc:
+        raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _forget_loaded_records(session: Session) -> None:
+    """Records and fields were written with Core statements: objects of them that the session
+    holds are expired, so that the next access reads what is stored."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, (Record, FieldValueRow, FieldRevision)):
+            session.expire(obj)
+
+
+@dataclass
+class _LoadPlan:
+    """What one batch of pages writes (each list goes to the database as one statement)."""
+
+    new_records: list[dict[str, Any]]
+    # new fields by (page_no, index_on_page) of their record, for records not stored yet
+    fields_of_new: dict[tuple[int, int], list[dict[str, Any]]]
+    fields_of_stored: list[dict[str, Any]]  # new fields of stored records (record_id set)
+    field_updates: list[dict[str, Any]]
+    revisions: list[dict[str, Any]]  # revisions of re-read fields (2, 3, …)
+    record_updates: list[dict[str, Any]]
+
+
+def _plan(
+    session: Session,
+    book_id: int,
+    wanted: dict[int, list[tuple[RecordResult, list[int], dict[str, dict[str, Any]]]]],
+    *,
+    extractor_version: str,
+    field_source: FieldSource,
+    author: str,
+) -> _LoadPlan:
+    """Compare what the pages give with what is stored (read in a few queries) and plan the
+    writes that make the database hold it, under the rules of :func:`save_book_pages`."""
+    now = utcnow()
+    page_nos = sorted(wanted)
+    stored_records: list[Any] = []
+    for chunk in _chunks(page_nos):
+        stored_records.extend(
+            session.execute(
+                sa.select(
+                    _RECORD.c.id,
+                    _RECORD.c.page_no,
+                    _RECORD.c.index_on_page,
+                    _RECORD.c.entry_no,
+                    _RECORD.c.pages,
+                    _RECORD.c.status,
+                    _RECORD.c.extractor_version,
+                    _RECORD.c.superseded_at,
+                    _RECORD.c.final_at,
+                )
+                .where(_RECORD.c.book_id == book_id, _RECORD.c.page_no.in_(chunk))
+                .order_by(_RECORD.c.page_no, _RECORD.c.index_on_page)
+                .with_for_update()  # a reviewer locks the record before its field
+            ).all()
+        )
+    stored = {(r.page_no, r.index_on_page): r for r in stored_records}
+    live_ids = [r.id for r in stored_records if r.final_at is None]
+    fields: dict[int, dict[str, Any]] = {record_id: {} for record_id in live_ids}
+    for chunk in _chunks(live_ids):
+        for stored_field in session.execute(
+            sa.select(
+                _FIELD.c.id,
+                _FIELD.c.record_id,
+                _FIELD.c.key,
+                _FIELD.c.version,
+                _FIELD.c.source,
+                *(_FIELD.c[name] for name in FIELD_COLUMNS),
+            )
+            .where(_FIELD.c.record_id.in_(chunk))
+            .order_by(_FIELD.c.id)
+        ):
+            fields[stored_field.record_id][stored_field.key] = stored_field
+    newer_ids = [
+        f.id
+        for r in stored_records
+        if r.final_at is None and r.extractor_version != extractor_version
+        for f in fields[r.id].values()
+    ]
+    last_revision, changed_by_person = _revision_facts(session, newer_ids)
+
+    def pipeline_owned(row: sa.Row[Any]) -> bool:
+        return row.source is not FieldSource.REVIEWER and row.id not in changed_by_person
+
+    plan = _LoadPlan([], {}, [], [], [], [])
+
+    def new_field(key: str, columns: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "key": key,
+            **columns,
+            "version": 1,
+            "source": field_source,
+            "updated_at": now,
+        }
+
+    def replace(row: sa.Row[Any], columns: dict[str, Any], source: FieldSource) -> FieldStatus:
+        if all(getattr(row, name) == value for name, value in columns.items()):
+            return FieldStatus(row.status)
+        plan.field_updates.append(
+            {
+                "b_id": row.id,
+                "b_version": row.version,
+                **{f"b_{name}": value for name, value in columns.items()},
+                "b_source": source,
+                "b_updated_at": now,
+            }
+        )
+        plan.revisions.append(
+            {
+                "field_value_id": row.id,
+                "revision_no": last_revision.get(row.id, 0) + 1,
+                "old_value": row.value,
+                "new_value": columns["value"],
+                "old_status": row.status,
+                "new_status": columns["status"],
+                "changed_by": author,
+                "reason": PIPELINE_REASON_AGAIN,
+                "changed_at": now,
+            }
+        )
+        return FieldStatus(columns["status"])
+
+    for page_no in page_nos:
+        results = wanted[page_no]
+        for index, (result, pages, columns_by_key) in enumerate(results):
+            record = stored.get((page_no, index))
+            if record is None:
+                plan.new_records.append(
+                    {
+                        "book_id": book_id,
+                        "page_no": page_no,
+                        "index_on_page": index,
+                        "entry_no": result.entry_no,
+                        "pages": pages,
+                        "status": _record_status(c["status"] for c in columns_by_key.values()),
+                        "extractor_version": extractor_version,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                plan.fields_of_new[(page_no, index)] = [
+                    new_field(key, columns) for key, columns in columns_by_key.items()
+                ]
+                continue
+            if record.final_at is not None:
+                continue  # approved by a supervisor: final, the pipeline never changes it
+            newer = record.extractor_version != extractor_version
+            by_key = fields[record.id]
+            statuses: dict[str, FieldStatus] = {k: FieldStatus(r.status) for k, r in by_key.items()}
+            for key, columns in columns_by_key.items():
+                row = by_key.get(key)
+                if row is None:
+                    plan.fields_of_stored.append(
+                        {"record_id": record.id, **new_field(key, columns)}
+                    )
+                    statuses[key] = columns["status"]
+                elif newer and pipeline_owned(row):
+                    statuses[key] = replace(row, columns, field_source)
+            if newer:
+                for key, row in by_key.items():
+                    if key not in columns_by_key and pipeline_owned(row):
+                        statuses[key] = replace(row, NOT_EXTRACTED_COLUMNS, row.source)
+            target = {
+                "entry_no": result.entry_no if newer else record.entry_no,
+                "pages": pages if newer else record.pages,
+                "extractor_version": extractor_version,
+                "superseded_at": None,
+                "status": _record_status(statuses.values()),
+            }
+            if any(getattr(record, name) != value for name, value in target.items()):
+                plan.record_updates.append(_record_update(record.id, target, now))
+        for (stored_page, index), record in stored.items():
+            if (
+                stored_page == page_no
+                and index >= len(results)
+                and record.superseded_at is None
+                and record.final_at is None
+                and record.extractor_version != extractor_version
+            ):
+                target = {
+                    name: getattr(record, name)
+                    for name in ("entry_no", "pages", "extractor_version", "status")
+                }
+                plan.record_updates.append(
+                    _record_update(record.id, {**target, "superseded_at": now}, now)
+                )
+    return plan
+
+
+def _record_update(record_id: int, target: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {"b_id": record_id, **{f"b_{k}": v for k, v in target.items()}, "b_updated_at": now}
+
+
+def _execute_plan(session: Session, plan: _LoadPlan, *, author: str) -> None:
+    now = utcnow()
+    new_fields = plan.fields_of_stored
+    if plan.new_records:
+        ids = {
+            (page_no, index): record_id
+            for record_id, page_no, index in session.execute(
+                sa.insert(_RECORD).returning(
+                    _RECORD.c.id, _RECORD.c.page_no, _RECORD.c.index_on_page
+                ),
+                plan.new_records,
+            )
+        }
+        new_fields = new_fields + [
+            {"record_id": ids[where], **row}
+            for where, rows in plan.fields_of_new.items()
+            for row in rows
+        ]
+    if plan.field_updates:
+        result = session.execute(
+            sa.update(_FIELD)
+            .where(
+                _FIELD.c.id == sa.bindparam("b_id"),
+                _FIELD.c.version == sa.bindparam("b_version"),
+            )
+            .values(
+                {
+                    **{name: sa.bindparam(f"b_{name}") for name in (*FIELD_COLUMNS, "source")},
+                    "version": _FIELD.c.version + 1,
+                    "updated_at": sa.bindparam("b_updated_at"),
+                }
+            ),
+            plan.field_updates,
+        )
+        dialect = session.get_bind().dialect
+        changed = getattr(result, "rowcount", len(plan.field_updates))
+        if dialect.supports_sane_multi_rowcount and changed != len(plan.field_updates):
+            raise sa.exc.OperationalError(
+                "UPDATE field_value",
+                None,
+                RuntimeError("a field was changed by someone else while the page was saved"),
+            )
+    if plan.revisions:
+        session.execute(sa.insert(_REVISION), plan.revisions)
+    if new_fields:
+        _insert_fields(session, new_fields)
+        # Revision 1 of every new field, made from the stored rows in one statement per chunk.
+        record_ids = sorted({row["record_id"] for row in new_fields})
+        for chunk in _chunks(record_ids):
+            first = sa.select(
+                _FIELD.c.id,
+                sa.literal(1, sa.Integer),
+                sa.null(),
+                _FIELD.c.value,
+                sa.null(),
+                _FIELD.c.status,
+                sa.literal(author, sa.String),
+                sa.literal(PIPELINE_REASON_FIRST, sa.String),
+                sa.literal(now, UTCDateTime()),
+            ).where(
+                _FIELD.c.record_id.in_(chunk),
+                ~sa.exists().where(_REVISION.c.field_value_id == _FIELD.c.id),
+            )
+            session.execute(
+                sa.insert(_REVISION).from_select(
+                    [
+                        "field_value_id",
+                        "revision_no",
+                        "old_value",
+                        "new_value",
+                        "old_status",
+                        "new_status",
+                        "changed_by",
+                        "reason",
+                        "changed_at",
+                    ],
+                    first,
+                )
+            )
+    if plan.record_updates:
+        record_columns = (
+            "entry_no",
+            "pages",
+            "extractor_version",
+            "superseded_at",
+            "status",
+            "updated_at",
+        )
+        session.execute(
+            sa.update(_RECORD)
+            .where(_RECORD.c.id == sa.bindparam("b_id"))
+            .values({name: sa.bindparam(f"b_{name}") for name in record_columns}),
+            plan.record_updates,
+        )
+
+
+def save_book_pages(
+    session: Session,
+    book_id: int,
+    pages: Mapping[int, Sequence[RecordResult]],
+    *,
+    extractor_version: str,
+    source: FieldSource | str = FieldSource.OCR,
+) -> int:
+    """Store the records that start on each of the given pages of a book, with revision 1 of
+    every field, and mark those pages ``extracted`` — all in one transaction. Returns the number
+    of records given. ``pages`` maps a page number to its records, in reading order.
+
+    A record's key is (book, page, index in the page's records). Running it again is safe:
+
+    - with the same ``extractor_version`` nothing stored changes (a field or record missing
+      after a crash is added);
+    - with another ``extractor_version`` the fields the pipeline owns get the new reading and a
+      new revision; fields a reviewer changed are never touched; a stored record the new
+      extractor no longer finds is marked superseded (not deleted); a field it no longer
+      produces is emptied with reason ``not_extracted``;
+    - a final record (its book approved) is never changed.
+
+    It is set-based: what is stored is read in a few queries for the whole batch, and each kind
+    of change is one statement (new field values go in with ``COPY`` on PostgreSQL).
+    ``source`` says where the text came from: ``ocr`` or ``text_layer``.
+    """
+    field_source = FieldSource(source)
+    if field_source is FieldSource.REVIEWER:
+        raise ValueError("save_page_records stores pipeline output; reviewers use update_field")
+    if not extractor_version or len(extractor_version) > 64:
+        raise ValueError("extractor_version must be 1 to 64 characters")
+    # Everything is checked and converted before anything is written.
+    wanted: dict[int, list[tuple[RecordResult, list[int], dict[str, dict[str, Any]]]]] = {}
+    for page_no, records in pages.items():
+        wanted[page_no] = []
+        for index, result in enumerate(records):
+            if result.pages and result.pages[0] != page_no:
+                raise ValueError(
+                    f"record {index} of page {page_no} starts on page {result.pages[0]}: save "
+                    "it with the page it starts on"
+                )
+            columns = {key: _field_columns(field) for key, field in result.fields.items()}
+            wanted[page_no].append((result, list(result.pages) or [page_no], columns))
+    author = PIPELINE_AUTHOR_PREFIX + extractor_version
+    total = sum(len(records) for records in wanted.values())
+
+    def work() -> int:
+        locked = _locked_pages(session, book_id, sorted(wanted))
+        plan = _plan(
+            session,
+            book_id,
+            wanted,
+            extractor_version=extractor_version,
+            field_source=field_source,
+            author=author,
+        )
+        _execute_plan(session, plan, author=author)
+        for page in locked.values():
+            page.status = PageStatus.EXTRACTED
+            page.error = None
+        session.flush()
+        _forget_loaded_records(session)
+        return total
+
+    if len(wanted) == 1:
+        what = f"save the records of page {next(iter(wanted))}"
+    else:
+        what = f"save the records of {len(wanted)} pages of book id {book_id}"
+    return _write(session, what, work)
 
 
 def save_page_records(
@@ -508,104 +892,11 @@ def save_page_records(
     extractor_version: str,
     source: FieldSource | str = FieldSource.OCR,
 ) -> int:
-    """Store the records that start on a page, with revision 1 of every field, and mark the page
-    ``extracted`` — all in one transaction. Returns the number of records given.
-
-    A record's key is (book, page, index in ``records``). Running it again is safe:
-
-    - with the same ``extractor_version`` nothing stored changes (a field or record missing
-      after a crash is added);
-    - with another ``extractor_version`` the fields the pipeline owns get the new reading and a
-      new revision; fields a reviewer changed are never touched; a stored record the new
-      extractor no longer finds is marked superseded (not deleted); a field it no longer
-      produces is emptied with reason ``not_extracted``.
-
-    ``source`` says where the text came from: ``ocr`` or ``text_layer``.
-    """
-    field_source = FieldSource(source)
-    if field_source is FieldSource.REVIEWER:
-        raise ValueError("save_page_records stores pipeline output; reviewers use update_field")
-    if not extractor_version or len(extractor_version) > 64:
-        raise ValueError("extractor_version must be 1 to 64 characters")
-    for index, result in enumerate(records):
-        if result.pages and result.pages[0] != page_no:
-            raise ValueError(
-                f"record {index} of page {page_no} starts on page {result.pages[0]}: save it "
-                "with the page it starts on"
-            )
-    author = PIPELINE_AUTHOR_PREFIX + extractor_version
-
-    def work() -> int:
-        page = _locked_page(session, book_id, page_no)
-        stored = {
-            r.index_on_page: r
-            for r in session.scalars(
-                sa.select(Record)
-                .where(Record.book_id == book_id, Record.page_no == page_no)
-                .options(selectinload(Record.fields))
-                .execution_options(populate_existing=True)
-            )
-        }
-        last_revision, changed_by_person = _revision_facts(
-            session, [f.id for r in stored.values() for f in r.fields]
-        )
-
-        def pipeline_owned(row: FieldValueRow) -> bool:
-            return row.source is not FieldSource.REVIEWER and row.id not in changed_by_person
-
-        for index, result in enumerate(records):
-            pages = list(result.pages) or [page_no]
-            record = stored.get(index)
-            if record is not None and record.final_at is not None:
-                continue  # approved by a supervisor: final, the pipeline never changes it
-            if record is None:
-                record = Record(
-                    book_id=book_id,
-                    page_no=page_no,
-                    index_on_page=index,
-                    entry_no=result.entry_no,
-                    pages=pages,
-                    extractor_version=extractor_version,
-                )
-                session.add(record)
-
-            newer = record.extractor_version != extractor_version
-            by_key = {row.key: row for row in record.fields}
-            for key, field in result.fields.items():
-                row = by_key.get(key)
-                if row is None:
-                    record.fields.append(
-                        _new_field(key, _field_columns(field), field_source, author)
-                    )
-                elif newer and pipeline_owned(row):
-                    next_no = last_revision.get(row.id, 0) + 1
-                    _replace_field(row, _field_columns(field), field_source, author, next_no)
-            if newer:
-                for key, row in by_key.items():
-                    if key not in result.fields and pipeline_owned(row):
-                        next_no = last_revision.get(row.id, 0) + 1
-                        _replace_field(row, NOT_EXTRACTED_COLUMNS, row.source, author, next_no)
-                record.entry_no = result.entry_no
-                record.pages = pages
-                record.extractor_version = extractor_version
-            record.superseded_at = None
-            record.status = _record_status(f.status for f in record.fields)
-
-        now = utcnow()
-        for index, record in stored.items():
-            if (
-                index >= len(records)
-                and record.superseded_at is None
-                and record.final_at is None
-                and record.extractor_version != extractor_version
-            ):
-                record.superseded_at = now
-        page.status = PageStatus.EXTRACTED
-        page.error = None
-        session.flush()
-        return len(records)
-
-    return _write(session, f"save the records of page {page_no}", work)
+    """Store the records that start on one page (see :func:`save_book_pages`, of which this is
+    the one-page case): one transaction, idempotent, never overwrites a reviewer."""
+    return save_book_pages(
+        session, book_id, {page_no: records}, extractor_version=extractor_version, source=source
+    )
 
 
 def update_field(
