@@ -3,11 +3,13 @@ download). One server and one browser for the module; the steps build on each ot
 work does: sign in as each role, upload a sample book and watch it digitized, correct fields with
 the keyboard only, provoke and resolve an edit conflict, approve the book.
 
-Screenshots of each screen go to the test's tmp dir and to ``bench/results/screens/``.
+Screenshots of each screen go to the test's tmp dir; with ``CIVREG_SCREENS=1`` they are also copied
+to ``bench/results/screens/`` (kept in git, so a plain test run leaves the tree clean).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -107,12 +109,14 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Any:
     out = tmp_path_factory.mktemp("screens")
-    SCREENS.mkdir(parents=True, exist_ok=True)
+    keep = os.environ.get("CIVREG_SCREENS") == "1"
 
     def shot(page: Any, name: str) -> None:
         path = out / f"{name}.png"
         page.screenshot(path=str(path))
-        shutil.copyfile(path, SCREENS / f"{name}.png")
+        if keep:
+            SCREENS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, SCREENS / f"{name}.png")
 
     return shot
 
