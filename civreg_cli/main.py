@@ -64,7 +64,7 @@ def sample_book(
     register_type: Annotated[
         str, typer.Option("--type", help="birth | marriage | death")
     ] = "birth",
-    layout: Annotated[str, typer.Option(help="form")] = "form",
+    layout: Annotated[str, typer.Option(help="form | ledger")] = "form",
     records: Annotated[int, typer.Option(min=1)] = 20,
     seed: Annotated[int, typer.Option()] = 0,
     quality: Annotated[str, typer.Option(help="clean | scan | poor")] = "scan",

@@ -19,12 +19,19 @@ from sqlalchemy import Engine, select
 from civreg_cli.errors import CivregError, InputError, PageError
 from extraction.extract import EXTRACTOR_VERSION, BookContext, extract_page
 from extraction.heading import page_heading
+from extraction.ledger import (
+    LEDGER_VERSION,
+    extract_table_page,
+    extract_untabled_page,
+    looks_like_ledger,
+)
 from extraction.syllables import text_plausibility
 from extraction.types import RegisterType
 from ingest import IngestedBook, StoredPage
 from ocr.engine import OcrEngine, TesseractEngine
 from ocr.page import load_image, read_page
 from ocr.preprocess import PreprocessOptions
+from ocr.table import TableReading, read_table_page, table_path
 from ocr.types import PageText
 from registry_db import repository as repo
 from registry_db.models import Page, PageStatus
@@ -85,12 +92,18 @@ def read_stored_page(
         warnings.append("text_layer")
     else:
         try:
-            reading = read_page(
-                load_image(page.image_path), engine, options, plausibility=text_plausibility
-            )
+            image = load_image(page.image_path)
+            # The layout is found per page: a ruled table (ledger) is read cell by cell and kept
+            # beside the page's text; any other page is read whole.
+            table = read_table_page(image, engine) if options is None else None
+            if table is not None:
+                table.save(table_path(out))
+                text, warnings = table.page_text(), ["ledger_table"]
+            else:
+                reading = read_page(image, engine, options, plausibility=text_plausibility)
+                text, warnings = reading.text, reading.warnings
         except PageError as exc:
             return PageOutcome(page.page_no, ok=False, error=f"page {page.page_no}: {exc}")
-        text, warnings = reading.text, reading.warnings
         if "blank" in warnings:
             # Not kept: a re-scan of the page has another fingerprint anyway.
             return PageOutcome(
@@ -185,7 +198,17 @@ def load_page(
             repo.mark_page(s, book_id, outcome.page_no, PageStatus.FAILED, error=error)
         return 0
     ctx = BookContext(req.register_type, req.book_no, req.registration_authority, year)
-    records = extract_page(text, outcome.page_no, ctx)
+    version = EXTRACTOR_VERSION
+    table_file = table_path(outcome.ocr_path)
+    if table_file.exists():  # a ledger page read cell by cell
+        records = extract_table_page(TableReading.load(table_file), outcome.page_no, ctx)
+        version = f"{EXTRACTOR_VERSION}/{LEDGER_VERSION}"
+    else:
+        records = extract_page(text, outcome.page_no, ctx)
+        if not records and looks_like_ledger(text, req.register_type.value):
+            # a ledger page whose grid was not found: read whole, every field for review
+            records = extract_untabled_page(text, outcome.page_no, ctx)
+            version = f"{EXTRACTOR_VERSION}/{LEDGER_VERSION}"
     with sf.begin() as s:
         repo.mark_page(
             s,
@@ -196,9 +219,7 @@ def load_page(
             ocr_engine=outcome.engine,
             ocr_seconds=outcome.seconds if not outcome.cached else None,
         )
-        n = repo.save_page_records(
-            s, book_id, outcome.page_no, records, extractor_version=EXTRACTOR_VERSION
-        )
+        n = repo.save_page_records(s, book_id, outcome.page_no, records, extractor_version=version)
     return n
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import img2pdf
 import numpy as np
@@ -27,17 +27,23 @@ from civreg_cli.errors import InputError
 from extraction.forms import FORMS
 from synth.degrade import QUALITIES, BookScan, degrade
 from synth.records import BookSpec, Entry, make_book_spec, make_entries
-from synth.render import DPI, PAGE_H, PAGE_W, Layout, Page, RenderStyle
+from synth.render import DPI, PAGE_H, PAGE_W, EntryBlock, Layout, Page, RenderStyle
 
 GENERATOR = "civreg.synth"
 GENERATOR_VERSION = "0.1.0"
 
 REGISTER_TYPES = tuple(FORMS)  # birth, marriage, death
-LAYOUTS = ("form",)
+LAYOUTS = ("form", "ledger")
 FORMATS = ("pdf", "tiff", "png")
-_NOT_YET = {
-    "ledger": "the ledger (table) layout is not yet supported (only form)",
-}
+_NOT_YET: dict[str, str] = {}
+
+
+class PageDrawer(Protocol):
+    """Draws a book's pages: the form layout (``synth.render``) or the ledger (``synth.ledger``)."""
+
+    def draw_page(self, page_no: int, blocks: list[EntryBlock], rng: random.Random) -> Page: ...
+
+
 MAX_RECORDS = 100_000
 
 
@@ -52,7 +58,7 @@ def _validate(
     if layout not in LAYOUTS:
         if layout in _NOT_YET:
             raise InputError(f"--layout {layout}: {_NOT_YET[layout]}")
-        raise InputError(f"unknown layout {layout!r}", advice="use --layout form")
+        raise InputError(f"unknown layout {layout!r}", advice="use --layout form | ledger")
     if quality not in QUALITIES:
         raise InputError(
             f"unknown quality {quality!r}", advice=f"use one of: {', '.join(QUALITIES)}"
@@ -138,10 +144,23 @@ def write_sample_book(
         form=FORMS[register_type],
     )
     entries = make_entries(data_rng, book, records)
-    style = RenderStyle.draw(render_rng)
-    lay = Layout(book, style)
-    blocks = [lay.layout_entry(e, render_rng) for e in entries]
-    grouped = lay.paginate(blocks, render_rng)
+    lay: PageDrawer
+    extra: dict[str, Any] = {}
+    if layout == "ledger":
+        from synth.ledger import ledger_layout
+
+        ledger, grouped = ledger_layout(book, entries, render_rng)
+        lay = ledger
+        faces = (ledger.style.label_face.name, ledger.style.value_face.name)
+        extra = {"page_size_px": list(ledger.size), "columns": [list(c) for c in ledger.columns]}
+        extra["spread"] = "one image" if ledger.style.spread else "page by page"
+    else:
+        style = RenderStyle.draw(render_rng)
+        form_lay = Layout(book, style)
+        blocks = [form_lay.layout_entry(e, render_rng) for e in entries]
+        grouped = form_lay.paginate(blocks, render_rng)
+        lay = form_lay
+        faces = (style.label_face.name, style.value_face.name)
     ring = f"{book.stamp_text} * {book.ward.district_kind.upper()} {book.ward.district.upper()}"
     scan = BookScan.draw(quality, np.random.default_rng([seed, 1]), ring)
 
@@ -169,7 +188,7 @@ def write_sample_book(
         "page_count": len(grouped),
         "color": "gray" if quality == "clean" else "rgb",
         "jpeg_quality": None if quality == "clean" else scan.jpeg_quality,
-        "fonts": {"label": style.label_face.name, "value": style.value_face.name},
+        "fonts": {"label": faces[0], "value": faces[1]},
         # what this book's press printed: label wording per label id, and the entry's lines
         "labels": dict(book.labels),
         "lines": [list(line) for line in book.lines],
@@ -178,6 +197,7 @@ def write_sample_book(
         "files": files,
         "truth": "truth.jsonl",
         "pages": pages_meta,
+        **extra,
     }
     _atomic_write(
         out_dir / "meta.json",
@@ -193,7 +213,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _clean_pages(
-    lay: Layout, grouped: list[list[Any]], rng: random.Random
+    lay: PageDrawer, grouped: list[list[Any]], rng: random.Random
 ) -> Iterator[tuple[Page, Image.Image | None]]:
     """Each clean page with the page on the other side of its leaf (for show-through).
 
@@ -252,7 +272,7 @@ def _write_images(
     quality: str,
     scan: BookScan,
     seed: int,
-    lay: Layout,
+    lay: PageDrawer,
     grouped: list[list[Any]],
     rng: random.Random,
     pages_meta: list[dict[str, Any]],

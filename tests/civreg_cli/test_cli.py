@@ -188,5 +188,5 @@ def test_sample_book_command(tmp_path: Path) -> None:
     assert (tmp_path / "b" / "truth.jsonl").exists() and list(
         (tmp_path / "b" / "pages").glob("*.png")
     )
-    p = run("sample-book", str(tmp_path / "c"), "--layout", "ledger")
-    assert p.returncode == 2 and "not" in one_line_error(p)
+    p = run("sample-book", str(tmp_path / "c"), "--layout", "scroll")
+    assert p.returncode == 2 and "unknown layout" in one_line_error(p)

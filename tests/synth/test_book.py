@@ -142,7 +142,6 @@ def test_options(tmp_path: Path) -> None:
     ("kwargs", "message"),
     [
         ({"register_type": "divorce"}, "unknown register type"),
-        ({"layout": "ledger"}, "not yet supported"),
         ({"layout": "scroll"}, "unknown layout"),
         ({"quality": "awful"}, "unknown quality"),
         ({"fmt": "jpg"}, "unknown format"),

@@ -1,0 +1,496 @@
+"""The ledger layout: a ruled table, one entry per row, a header row of printed column labels.
+
+``LEDGER_GROUPS`` says, per register, which form items (``forms.RegisterForm.lines`` items) a
+press may print together in one column, stacked on separate lines in the column's order, and the
+ways each group may be split into columns. A column's printed header is its items' labels (the
+form's label variants) joined by "; ". The generator (``synth.ledger``) draws from these; the
+reader matches each header cell against every column shape of the register by fuzzy matching of
+the printed labels, so column order and widths are read from the page, never assumed.
+
+A cell's lines go to its stacked items in order: each item starts a new line, a value too long
+for the cell wraps onto lines indented further (``CellLine.dx``). Values are then normalised,
+checked and scored by the form layout's own functions (``extraction.extract``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from statistics import median
+
+from rapidfuzz import fuzz
+
+from extraction.calibration import THRESHOLDS_FILE, Thresholds, load_thresholds, page_condition
+from extraction.checks import check_record
+from extraction.extract import (
+    BookContext,
+    RawField,
+    normalise_entry,
+    score_and_decide,
+    trim_junk,
+)
+from extraction.forms import RegisterForm, form_for
+from extraction.layout import norm_label_text, variants_by_label
+from extraction.text import fold_accents
+from extraction.types import FieldValue, RecordResult
+from ocr.page import mean_conf
+from ocr.table import Cell, CellLine, TableReading
+from ocr.types import BBox, PageText, Word, union_bbox
+
+LEDGER_VERSION = "ledger-1"  # bump when ledger extraction changes: stored books are re-extracted
+
+Column = tuple[str, ...]  # form items stacked in one column, top to bottom
+Group = tuple[tuple[Column, ...], ...]  # the ways a group of items may be split into columns
+
+
+def _person(role: str, split: Sequence[int], items: Sequence[str]) -> Group:
+    """A person's items as one column, or split at each position of ``split``."""
+    keys = tuple(f"{role}.{i}" if "." not in i else i for i in items)
+    ways: list[tuple[Column, ...]] = [(keys,)]
+    for cut in split:
+        ways.append((keys[:cut], keys[cut:]))
+    return tuple(ways)
+
+
+_ONE = "entry_no", "registration_date", "clerk.full_name", "registration_kind", "notes"
+
+LEDGER_GROUPS: dict[str, tuple[Group, ...]] = {
+    "birth": (
+        ((("entry_no",),),),
+        ((("registration_date",),),),
+        (
+            (
+                (
+                    "child.full_name",
+                    "child.date_of_birth",
+                    "child.date_of_birth_words",
+                    "child.sex",
+                ),
+                (
+                    "child.ethnicity",
+                    "child.nationality",
+                    "child.place_of_birth",
+                    "child.home_town",
+                    "child.personal_id",
+                ),
+            ),
+            (
+                (
+                    "child.full_name",
+                    "child.sex",
+                    "child.date_of_birth",
+                    "child.date_of_birth_words",
+                ),
+                ("child.ethnicity", "child.nationality", "child.place_of_birth"),
+                ("child.home_town", "child.personal_id"),
+            ),
+        ),
+        _person(
+            "mother", (2,), ("full_name", "birth_year", "ethnicity", "nationality", "residence")
+        ),
+        _person(
+            "father", (2,), ("full_name", "birth_year", "ethnicity", "nationality", "residence")
+        ),
+        _person("declarant", (2,), ("full_name", "relationship", "id_doc_type")),
+        ((("signer.full_name", "signer.title"),),),
+        ((("clerk.full_name",),),),
+        ((("registration_kind",),),),
+        ((("notes",),),),
+    ),
+    "marriage": (
+        ((("entry_no",),),),
+        ((("registration_date",),),),
+        _person(
+            "wife", (2, 4), ("full_name", "date_of_birth", "ethnicity", "nationality", "residence")
+        ),
+        ((("wife.id_doc_type",),),),
+        _person(
+            "husband",
+            (2, 4),
+            ("full_name", "date_of_birth", "ethnicity", "nationality", "residence"),
+        ),
+        ((("husband.id_doc_type",),),),
+        ((("marriage_recognised_date",),),),
+        ((("signer.full_name", "signer.title"),),),
+        ((("clerk.full_name",),),),
+        ((("registration_kind",),),),
+        ((("notes",),),),
+    ),
+    "death": (
+        ((("entry_no",),),),
+        ((("registration_date",),),),
+        (
+            (
+                (
+                    "deceased.full_name",
+                    "deceased.date_of_birth",
+                    "deceased.sex",
+                    "deceased.ethnicity",
+                    "deceased.nationality",
+                ),
+                ("deceased.personal_id", "deceased.id_doc_type", "deceased.residence"),
+            ),
+            (
+                ("deceased.full_name", "deceased.sex", "deceased.date_of_birth"),
+                ("deceased.ethnicity", "deceased.nationality", "deceased.personal_id"),
+                ("deceased.id_doc_type", "deceased.residence"),
+            ),
+        ),
+        (
+            (("death.time", "death.date", "death.date_words", "death.place", "death.cause"),),
+            (("death.time", "death.date", "death.date_words"), ("death.place", "death.cause")),
+        ),
+        ((("death_notice.no", "death_notice.date", "death_notice.issuer"),),),
+        _person("declarant", (2,), ("full_name", "relationship", "id_doc_type")),
+        ((("signer.full_name", "signer.title"),),),
+        ((("clerk.full_name",),),),
+        ((("registration_kind",),),),
+        ((("notes",),),),
+    ),
+}
+
+# Groups whose place a press may change (the rest keep theirs): index in ``LEDGER_GROUPS``.
+MOVABLE_TAIL = 4  # the last this many groups (signer, clerk, kind, notes) are shuffled
+
+
+def columns_of(register_type: str) -> tuple[Column, ...]:
+    """Every column shape a press may print for this register."""
+    out: list[Column] = []
+    for group in LEDGER_GROUPS[register_type]:
+        for way in group:
+            for col in way:
+                if col not in out:
+                    out.append(col)
+    return tuple(out)
+
+
+def label_ids(form: RegisterForm, column: Column) -> tuple[str, ...]:
+    return tuple(form.label_id(i) for i in column)
+
+
+def header_text(labels: Sequence[str]) -> str:
+    """A column's printed header: its labels joined by "; " (later ones start lower-case)."""
+    parts = [labels[0]] + [lab[:1].lower() + lab[1:] for lab in labels[1:]]
+    return "; ".join(parts)
+
+
+# --- header matching ----------------------------------------------------------------------
+
+HEADER_MIN_SCORE = 70.0
+
+
+def _fold(text: str) -> str:
+    return fold_accents(norm_label_text(text))
+
+
+@cache
+def _shape_variants(register_type: str) -> tuple[tuple[Column, tuple[tuple[str, ...], ...]], ...]:
+    """Per column shape, per stacked item, its label variants folded."""
+    form = form_for(register_type)
+    by_label = variants_by_label(form)
+    out = []
+    for col in columns_of(register_type):
+        per_item = tuple(tuple(v[1] for v in by_label[lid]) for lid in label_ids(form, col))
+        out.append((col, per_item))
+    return tuple(out)
+
+
+def _score(text: str, per_item: tuple[tuple[str, ...], ...]) -> float:
+    """How well a header's folded text matches a shape: each item's variant that best fits
+    somewhere in the text, joined, compared with the whole text."""
+    chosen = [max(vs, key=lambda v: fuzz.partial_ratio(v, text)) for vs in per_item]
+    return float(fuzz.ratio(" ".join(chosen), text))
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    col: int  # the table column
+    items: Column  # the form items stacked in it (resolved to keys)
+    score: float
+
+
+def match_headers(headers: Sequence[str], form: RegisterForm) -> list[HeaderMatch]:
+    """Each header cell's column shape (best fuzzy match, each shape once; columns that match
+    none are left out), with repeated labels (``Dân tộc``) given the section of the nearest
+    person column to their left."""
+    shapes = _shape_variants(form.register_type)
+    texts = [_fold(h) for h in headers]
+    pairs: list[tuple[float, int, int]] = []
+    for ci, t in enumerate(texts):
+        if not t:
+            continue
+        for si, (_, per_item) in enumerate(shapes):
+            s = _score(t, per_item)
+            if s >= HEADER_MIN_SCORE:
+                pairs.append((s, ci, si))
+    pairs.sort(reverse=True)
+    taken_cols: set[int] = set()
+    # a shape of labels repeated per person ("Dân tộc; Quốc tịch; Nơi cư trú") may stand once for
+    # each person: such shapes may be taken more than once
+    taken_shapes: set[Column] = set()
+    chosen: dict[int, tuple[Column, float]] = {}
+    for s, ci, si in pairs:
+        col = shapes[si][0]
+        generic = all(lid.startswith("@") for lid in label_ids(form, col))
+        if ci in taken_cols or (col in taken_shapes and not generic):
+            continue
+        taken_cols.add(ci)
+        taken_shapes.add(col)
+        chosen[ci] = (col, s)
+    out: list[HeaderMatch] = []
+    section = form.first_section
+    for ci in sorted(chosen):
+        col, s = chosen[ci]
+        items: list[str] = []
+        for item in col:
+            lid = form.label_id(item)
+            if lid in form.section_openers:
+                section = form.section_openers[lid]
+            key = form.key_for(lid, section) if lid.startswith("@") else item
+            items.append(key or item)
+        out.append(HeaderMatch(ci, tuple(items), s))
+    return out
+
+
+# --- cells → fields -----------------------------------------------------------------------
+
+
+def stack_groups(lines: Sequence[CellLine], indent: float) -> list[list[CellLine]]:
+    """A cell's lines grouped per stacked value: a line indented further than the cell's first
+    lines continues the value above it."""
+    if not lines:
+        return []
+    left = min(ln.dx for ln in lines)
+    groups: list[list[CellLine]] = []
+    for ln in sorted(lines, key=lambda c: c.dy):
+        if groups and ln.dx - left >= indent:
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    return groups
+
+
+def _indent_of(table: TableReading) -> float:
+    """Half the typical indent of wrapped lines, or a text height and a half without wraps."""
+    heights = [
+        w.bbox[3] - w.bbox[1]
+        for c in table.cells
+        for ln in c.lines
+        for w in ln.words
+        if w.text.isalpha()
+    ]
+    h = median(heights) if heights else 30.0
+    return max(12.0, 0.9 * h)
+
+
+BLANK_MARKS = frozenset({"-", "–", "—", ".", "..", "...", "…", "_"})
+
+
+def _is_blank_mark(words: list[Word]) -> bool:
+    text = "".join(w.text for w in words).strip()
+    return not text or all(ch in "-–—._…" for ch in text)
+
+
+def cell_fields(
+    cell: Cell, items: Column, page_no: int, indent: float, header_score: float
+) -> tuple[dict[str, RawField], list[str]]:
+    """The raw field of each stacked item of one cell, and the problems found (a count of
+    values that differs from the column's stack)."""
+    groups = stack_groups(cell.lines, indent)
+    problems: list[str] = []
+    if len(items) == 1 and groups:
+        groups = [[ln for g in groups for ln in g]]
+    elif len(groups) != len(items) and groups:
+        problems.append("ledger_stack_mismatch")
+        while len(groups) > len(items):  # join the shortest pair of neighbours' lines
+            groups[-2].extend(groups.pop())
+    out: dict[str, RawField] = {}
+    for k, item in enumerate(items):
+        words = [w for ln in groups[k] for w in ln.words] if k < len(groups) else []
+        if words and _is_blank_mark(words):
+            words = []
+        out[item] = RawField(
+            key=item,
+            words=trim_junk(words),
+            label_score=header_score / 100.0,
+            page=page_no,
+            label_bbox=cell.bbox,
+            untrimmed=[],
+        )
+    return out, problems
+
+
+def _flag(fields: dict[str, FieldValue], keys: Sequence[str], reason: str) -> None:
+    for k in keys:
+        f = fields.get(k)
+        if f is not None and reason not in f.reasons:
+            f.reasons.append(reason)
+
+
+def _record(
+    raw: dict[str, RawField],
+    flagged: dict[str, list[str]],
+    page_no: int,
+    ctx: BookContext,
+    form: RegisterForm,
+    th: Thresholds,
+    condition: str,
+    cell_boxes: dict[str, BBox],
+) -> RecordResult:
+    fields = normalise_entry(raw, form)
+    entry_no = fields.pop("entry_no", None)
+    for key, f in fields.items():
+        if f.bbox is None and key in cell_boxes and f.value is not None:
+            f.bbox = cell_boxes[key]
+        if f.page is None and key in raw:
+            f.page = page_no
+    for reason, keys in flagged.items():
+        _flag(fields, keys, reason)
+    check_record(
+        fields, form.register_type, book_year=ctx.year, authority=ctx.registration_authority
+    )
+    score_and_decide(fields, th, condition, form)
+    return _result(fields, entry_no, page_no, ctx)
+
+
+def _result(
+    fields: dict[str, FieldValue], entry_no: FieldValue | None, page_no: int, ctx: BookContext
+) -> RecordResult:
+    return RecordResult(
+        register_type=ctx.register_type,
+        book_no=ctx.book_no,
+        entry_no=entry_no.value if entry_no else None,
+        registration_authority=ctx.registration_authority,
+        pages=[page_no],
+        fields=fields,
+    )
+
+
+def _thresholds(form: RegisterForm, thresholds: Thresholds | None) -> Thresholds:
+    return thresholds or load_thresholds(THRESHOLDS_FILE.parent / form.thresholds_file)
+
+
+def extract_table_page(
+    table: TableReading,
+    page_no: int,
+    ctx: BookContext,
+    *,
+    thresholds: Thresholds | None = None,
+) -> list[RecordResult]:
+    """Records of a ledger page read cell by cell: one per table row that holds any text.
+
+    Keys of columns whose header could not be matched are flagged ``ledger_column_not_found``
+    on every record of the page (they are not guessed)."""
+    form = form_for(ctx.register_type)
+    th = _thresholds(form, thresholds)
+    header_row = _header_row(table, form)
+    headers = [c.text for c in table.row(header_row)]
+    matches = match_headers(headers, form)
+    found = {k for m in matches for k in m.items}
+    for group in form.id_doc_groups:  # an identity paper's value fills its group's keys
+        if group[0] in found:
+            found.update(group)
+    missing = [k for k in ("entry_no", *form.keys) if k not in found]
+    condition = page_condition(mean_conf(table.page_text()))
+    indent = _indent_of(table)
+    records: list[RecordResult] = []
+    for r in range(header_row + 1, table.n_rows):
+        row = table.row(r)
+        if not any(c.lines for c in row):
+            continue  # an unused row of the last page
+        raw: dict[str, RawField] = {}
+        flagged: dict[str, list[str]] = {}
+        boxes: dict[str, BBox] = {}
+        for m in matches:
+            cell = row[m.col]
+            got, problems = cell_fields(cell, m.items, page_no, indent, m.score)
+            raw.update(got)
+            for k in m.items:
+                boxes[k] = cell.bbox
+            for p in problems:
+                flagged.setdefault(p, []).extend(m.items)
+        if missing:
+            flagged.setdefault("ledger_column_not_found", []).extend(missing)
+        records.append(_record(raw, flagged, page_no, ctx, form, th, condition, boxes))
+    return records
+
+
+def _header_row(table: TableReading, form: RegisterForm) -> int:
+    """The header row: the first row whose cells match column labels (a row of column numbers
+    or a blank strip may come first)."""
+    best, best_n = 0, -1
+    for r in range(min(3, table.n_rows)):
+        n = len(match_headers([c.text for c in table.row(r)], form))
+        if n > best_n:
+            best, best_n = r, n
+    return best
+
+
+# --- no table found: whole-page reading, every field for review ---------------------------
+
+TABLE_NOT_FOUND = "table_not_found"
+
+
+def looks_like_ledger(page: PageText, register_type: str) -> bool:
+    """Does a page read whole show a ledger's header (several column shapes on its lines)?"""
+    form = form_for(register_type)
+    texts = [_fold(" ".join(w.text for w in ln.words)) for ln in page.lines[:40]]
+    joined = " ".join(texts)
+    hits = 0
+    for _, per_item in _shape_variants(form.register_type):
+        if len(per_item) >= 2 and _score_partial(joined, per_item) >= 85:
+            hits += 1
+    return hits >= 3
+
+
+def _score_partial(text: str, per_item: tuple[tuple[str, ...], ...]) -> float:
+    chosen = [max(vs, key=lambda v: fuzz.partial_ratio(v, text)) for vs in per_item]
+    return float(fuzz.partial_ratio(" ".join(chosen), text))
+
+
+def extract_untabled_page(
+    page: PageText,
+    page_no: int,
+    ctx: BookContext,
+    *,
+    thresholds: Thresholds | None = None,
+) -> list[RecordResult]:
+    """A ledger page whose grid was not found, read whole: entries start at the numbers in the
+    page's leftmost text column; each gets a record with its number, the row's text kept as
+    the raw of ``notes`` for the reviewer, and every field flagged ``table_not_found``.
+    No entry is dropped; nothing is accepted."""
+    form = form_for(ctx.register_type)
+    th = _thresholds(form, thresholds)
+    words = [w for ln in page.lines for w in ln.words]
+    if not words:
+        return []
+    left = min(w.bbox[0] for w in words)
+    height = median([w.bbox[3] - w.bbox[1] for w in words])
+    starts = sorted(
+        (w for w in words if w.bbox[0] - left < 3 * height and w.text.strip(".").isdigit()),
+        key=lambda w: w.bbox[1],
+    )
+    records: list[RecordResult] = []
+    for i, start in enumerate(starts):
+        y0 = start.bbox[1] - height / 2
+        y1 = starts[i + 1].bbox[1] - height / 2 if i + 1 < len(starts) else float(page.height)
+        row = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1 and w is not start]
+        raw = {
+            "entry_no": RawField("entry_no", [start], 1.0, page_no, start.bbox),
+            "notes": RawField("notes", row, 1.0, page_no, union_bbox([w.bbox for w in row]))
+            if row
+            else RawField("notes", [], 1.0, page_no, start.bbox),
+        }
+        fields = normalise_entry(raw, form)
+        entry_no = fields.pop("entry_no", None)
+        notes = fields["notes"]
+        if row:  # the row as read, for the reviewer: not a value
+            notes.value = None
+            notes.raw = " ".join(w.text for w in row)
+        for f in fields.values():
+            f.reasons = [TABLE_NOT_FOUND]
+            f.confidence = 0.0
+        score_and_decide(fields, th, "degraded", form)
+        records.append(_result(fields, entry_no, page_no, ctx))
+    return records
