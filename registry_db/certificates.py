@@ -35,6 +35,7 @@ from registry_db.models import (
     _enum_check,
     utcnow,
 )
+from registry_db.persons import PersonMention
 
 
 class ExtractStatus(StrEnum):
@@ -264,3 +265,25 @@ def _revoke_on_correction(session: Session, _flush_context: object, _instances: 
             extract.revoked_by = revisions[0].changed_by
             extract.revoked_reason = REASON_CORRECTED
             extract.reissue_offered = True
+
+
+# Person search (registry_db.queries.search_persons, migration 0005): exact spellings of linked
+# mentions in person order, and the birth year with the folded name's trigrams in one GIN index
+# on PostgreSQL (btree_gin; a plain index elsewhere).
+_LINKED_SQL = "person_id IS NOT NULL"
+SEARCH_EXACT_INDEX = sa.Index(
+    "ix_person_mention_name_exact",
+    PersonMention.name_folded,
+    PersonMention.person_id,
+    postgresql_where=sa.text(_LINKED_SQL),
+    sqlite_where=sa.text(_LINKED_SQL),
+)
+SEARCH_YEAR_NAME_INDEX = sa.Index(
+    "ix_person_mention_year_name",
+    PersonMention.birth_year,
+    PersonMention.name_folded,
+    postgresql_using="gin",
+    postgresql_ops={"name_folded": "gin_trgm_ops"},
+    postgresql_where=sa.text(_LINKED_SQL),
+    sqlite_where=sa.text(_LINKED_SQL),
+)

@@ -38,6 +38,9 @@ from registry_db.persons import (
 # syllables in common ("thi", "van") through: far too many candidates in a national registry;
 # one misread syllable of a three-syllable name still scores about 0.5 and more.
 SIMILARITY_THRESHOLD = 0.45
+# PostgreSQL searches at these thresholds in turn (the last is SIMILARITY_THRESHOLD): see
+# _search_postgresql.
+SEARCH_STAGES: tuple[float, ...] = (0.75, SIMILARITY_THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -251,14 +254,57 @@ def _date_filter(dob: date | None, year: int | None) -> list[sa.ColumnElement[bo
     m = PersonMention
     if dob is not None:
         return [
+            m.birth_year == dob.year,  # implied (a mention's year is its date's), for the index
             sa.or_(
                 m.date_of_birth == dob,
                 sa.and_(m.date_of_birth.is_(None), m.birth_year == dob.year),
-            )
+            ),
         ]
     if year is not None:
         return [m.birth_year == year]
     return []
+
+
+def _search_postgresql(
+    session: Session, trgm: str, folded: str, where: list[sa.ColumnElement[bool]], fetch: int
+) -> list[tuple[int, str | None, float]]:
+    """The ``fetch`` best mention rows (person, name as written, similarity), best first.
+
+    Exact spellings first (a btree range, no trigram work): when there are ``fetch`` of them
+    they are the answer. Otherwise trigram search in stages of falling threshold
+    (:data:`SEARCH_STAGES`): every row at or above a stage's threshold outranks every row below
+    it, so a stage that fills ``fetch`` is the answer, and a stage with a high threshold needs
+    only a query's rarer trigrams (GIN's fast scan), which is what keeps common names cheap.
+    """
+    m = PersonMention
+    rows: list[tuple[int, str | None, float]] = [
+        (pid, full, 1.0)
+        for pid, full in session.execute(
+            sa.select(m.person_id, m.full_name)
+            .where(*where, m.name_folded == folded)
+            .order_by(m.person_id)
+            .limit(fetch)
+        )
+        if pid is not None  # never: ``where`` asks for linked mentions
+    ]
+    if len(rows) >= fetch:
+        return rows
+    score = getattr(sa.func, trgm).similarity(m.name_folded, folded)
+    fuzzy = (
+        sa.select(m.person_id, m.full_name, score.label("score"))
+        .where(*where, m.name_folded != folded, m.name_folded.op(f'OPERATOR("{trgm}".%)')(folded))
+        .order_by(score.desc(), m.person_id)
+        .limit(fetch - len(rows))
+    )
+    found: list[tuple[int, str | None, float]] = []
+    for threshold in SEARCH_STAGES:
+        session.execute(  # for the % operator (and its index), this transaction only
+            sa.select(sa.func.set_config("pg_trgm.similarity_threshold", str(threshold), True))
+        )
+        found = [(int(pid), full, float(s)) for pid, full, s in session.execute(fuzzy)]
+        if len(rows) + len(found) >= fetch:
+            break
+    return rows + found
 
 
 def search_persons(
@@ -280,19 +326,7 @@ def search_persons(
     where = [m.person_id.is_not(None), *_date_filter(dob, birth_year)]
     trgm = trgm_schema(session)
     if trgm is not None:
-        session.execute(  # for the % operator (and its index), this transaction only
-            sa.select(
-                sa.func.set_config("pg_trgm.similarity_threshold", str(SIMILARITY_THRESHOLD), True)
-            )
-        )
-        score = getattr(sa.func, trgm).similarity(m.name_folded, folded)
-        rows = session.execute(
-            sa.select(m.person_id, m.full_name, score.label("score"))
-            .where(*where, m.name_folded.op(f'OPERATOR("{trgm}".%)')(folded))
-            .order_by(score.desc(), m.person_id)
-            .limit(limit * 5)
-        ).all()
-        scored = [(pid, full, float(s)) for pid, full, s in rows]
+        scored = _search_postgresql(session, trgm, folded, where, limit * 5)
     else:
         words = folded.split()
         narrow = where if len(where) > 1 else [
@@ -304,7 +338,7 @@ def search_persons(
             sa.select(m.person_id, m.full_name, m.name_folded).where(*narrow)
         ):
             s = similarity(key or "", folded)
-            if s >= SIMILARITY_THRESHOLD:
+            if s >= SIMILARITY_THRESHOLD and pid is not None:
                 scored.append((pid, full, s))
     best: dict[int, tuple[float, str | None]] = {}
     for pid, full, s in scored:
