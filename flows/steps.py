@@ -26,7 +26,7 @@ from extraction.ledger import (
     looks_like_ledger,
 )
 from extraction.syllables import text_plausibility
-from extraction.types import RegisterType
+from extraction.types import RecordResult, RegisterType
 from ingest import IngestedBook, StoredPage
 from ocr.engine import OcrEngine, TesseractEngine
 from ocr.page import load_image, read_page
@@ -178,6 +178,24 @@ def register_book(engine: Engine, req: BookRequest, book: IngestedBook) -> tuple
     return book_id, [p.page_no for p in book.pages if p.page_no not in done]
 
 
+def extract_stored_page(
+    text: PageText, ocr_path: Path, page_no: int, ctx: BookContext
+) -> tuple[list[RecordResult], str]:
+    """A read page's records, by its layout, and the extractor version that made them.
+
+    A ledger page read cell by cell has its table kept beside its text; a page read whole that
+    holds no form entries but shows a ledger's column labels is a ledger page whose grid was
+    not found: its entries are kept with every field for review."""
+    table_file = table_path(ocr_path)
+    ledger_version = f"{EXTRACTOR_VERSION}/{LEDGER_VERSION}"
+    if table_file.exists():
+        return extract_table_page(TableReading.load(table_file), page_no, ctx), ledger_version
+    records = extract_page(text, page_no, ctx)
+    if not records and looks_like_ledger(text, ctx.register_type.value):
+        return extract_untabled_page(text, page_no, ctx), ledger_version
+    return records, EXTRACTOR_VERSION
+
+
 def load_page(
     engine: Engine, book_id: int, req: BookRequest, outcome: PageOutcome, year: int | None
 ) -> int:
@@ -198,17 +216,7 @@ def load_page(
             repo.mark_page(s, book_id, outcome.page_no, PageStatus.FAILED, error=error)
         return 0
     ctx = BookContext(req.register_type, req.book_no, req.registration_authority, year)
-    version = EXTRACTOR_VERSION
-    table_file = table_path(outcome.ocr_path)
-    if table_file.exists():  # a ledger page read cell by cell
-        records = extract_table_page(TableReading.load(table_file), outcome.page_no, ctx)
-        version = f"{EXTRACTOR_VERSION}/{LEDGER_VERSION}"
-    else:
-        records = extract_page(text, outcome.page_no, ctx)
-        if not records and looks_like_ledger(text, req.register_type.value):
-            # a ledger page whose grid was not found: read whole, every field for review
-            records = extract_untabled_page(text, outcome.page_no, ctx)
-            version = f"{EXTRACTOR_VERSION}/{LEDGER_VERSION}"
+    records, version = extract_stored_page(text, outcome.ocr_path, outcome.page_no, ctx)
     with sf.begin() as s:
         repo.mark_page(
             s,
