@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from statistics import median
 
 from rapidfuzz import fuzz
@@ -196,11 +197,18 @@ def _shape_variants(register_type: str) -> tuple[tuple[Column, tuple[tuple[str, 
     return tuple(out)
 
 
+@cache
+def _renderings(per_item: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """Every header a press could print for a shape (each item in each of its wordings)."""
+    out = [""]
+    for vs in per_item:
+        out = [f"{head} {v}".strip() for head in out for v in vs]
+    return tuple(out)
+
+
 def _score(text: str, per_item: tuple[tuple[str, ...], ...]) -> float:
-    """How well a header's folded text matches a shape: each item's variant that best fits
-    somewhere in the text, joined, compared with the whole text."""
-    chosen = [max(vs, key=lambda v: fuzz.partial_ratio(v, text)) for vs in per_item]
-    return float(fuzz.ratio(" ".join(chosen), text))
+    """How well a header's folded text matches a shape: its best printed wording."""
+    return max(float(fuzz.ratio(r, text)) for r in _renderings(per_item))
 
 
 @dataclass(frozen=True)
@@ -271,20 +279,72 @@ def stack_groups(lines: Sequence[CellLine], indent: float) -> list[list[CellLine
     return groups
 
 
-def _indent_of(table: TableReading) -> float:
-    """Half the typical indent of wrapped lines, or a text height and a half without wraps."""
+@dataclass(frozen=True)
+class CellMetrics:
+    """How a page's cells are typed: the indent that marks a wrapped line, the line pitch and
+    where a cell's first line starts (offsets inside the cell, deskewed page pixels)."""
+
+    indent: float
+    pitch: float
+    top: float
+
+    def line_no(self, line: CellLine) -> int:
+        return max(0, round((line.dy - self.top) / self.pitch))
+
+
+def page_metrics(table: TableReading, first_row: int) -> CellMetrics:
     heights = [
         w.bbox[3] - w.bbox[1]
         for c in table.cells
+        if c.row >= first_row
         for ln in c.lines
         for w in ln.words
         if w.text.isalpha()
     ]
     h = median(heights) if heights else 30.0
-    return max(12.0, 0.9 * h)
+    steps: list[int] = []
+    tops: list[int] = []
+    for c in table.cells:
+        if c.row < first_row or not c.lines:
+            continue
+        dys = sorted(ln.dy for ln in c.lines)
+        tops.append(dys[0])
+        steps += [b - a for a, b in pairwise(dys) if 0.8 * h < b - a < 3 * h]
+    pitch = median(steps) if steps else 1.4 * h
+    top = median(tops) if tops else 0.0
+    return CellMetrics(indent=max(12.0, 0.9 * h), pitch=float(pitch), top=float(top))
 
 
-BLANK_MARKS = frozenset({"-", "–", "—", ".", "..", "...", "…", "_"})
+def assign_stack(
+    groups: list[list[CellLine]], n_items: int, m: CellMetrics
+) -> tuple[list[list[CellLine] | None], list[int], bool]:
+    """Stacked values to items by the line each starts on: an item whose line holds nothing
+    (its "-" lost) is blank. Returns the group per item, the items taken as blank that way,
+    and whether the stack could not be matched cleanly."""
+    out: list[list[CellLine] | None] = [None] * n_items
+    blanks: list[int] = []
+    line = 0
+    gi = 0
+    for k in range(n_items):
+        if gi >= len(groups):
+            break
+        start = m.line_no(groups[gi][0])
+        must_take = n_items - k <= len(groups) - gi
+        if start > line and not must_take:
+            blanks.append(k)
+            line += 1
+            continue
+        out[k] = groups[gi]
+        line = m.line_no(groups[gi][-1]) + 1
+        gi += 1
+    clean = gi == len(groups)
+    if not clean:  # more values than items: the rest joins the last one
+        last = max(k for k in range(n_items) if out[k] is not None)
+        tail = out[last]
+        assert tail is not None
+        for g in groups[gi:]:
+            tail.extend(g)
+    return out, blanks, not clean
 
 
 def _is_blank_mark(words: list[Word]) -> bool:
@@ -293,21 +353,28 @@ def _is_blank_mark(words: list[Word]) -> bool:
 
 
 def cell_fields(
-    cell: Cell, items: Column, page_no: int, indent: float, header_score: float
-) -> tuple[dict[str, RawField], list[str]]:
-    """The raw field of each stacked item of one cell, and the problems found (a count of
-    values that differs from the column's stack)."""
-    groups = stack_groups(cell.lines, indent)
-    problems: list[str] = []
-    if len(items) == 1 and groups:
-        groups = [[ln for g in groups for ln in g]]
-    elif len(groups) != len(items) and groups:
-        problems.append("ledger_stack_mismatch")
-        while len(groups) > len(items):  # join the shortest pair of neighbours' lines
-            groups[-2].extend(groups.pop())
+    cell: Cell, items: Column, page_no: int, m: CellMetrics, header_score: float
+) -> tuple[dict[str, RawField], dict[str, list[str]]]:
+    """The raw field of each stacked item of one cell, and the items to flag per reason: a
+    stack whose values do not fit the column's items (``ledger_stack_mismatch``), an item taken
+    as blank because its line is empty (``ledger_blank_inferred``)."""
+    groups = stack_groups(cell.lines, m.indent)
+    problems: dict[str, list[str]] = {}
+    slots: list[list[CellLine] | None]
+    if len(items) == 1:
+        slots = [[ln for g in groups for ln in g]]
+    elif len(groups) == len(items) or not groups:
+        slots = list(groups) or [None] * len(items)
+    else:
+        slots, blanks, mismatch = assign_stack(groups, len(items), m)
+        if mismatch:
+            problems["ledger_stack_mismatch"] = list(items)
+        if blanks:
+            problems["ledger_blank_inferred"] = [items[k] for k in blanks]
     out: dict[str, RawField] = {}
     for k, item in enumerate(items):
-        words = [w for ln in groups[k] for w in ln.words] if k < len(groups) else []
+        slot = slots[k] if k < len(slots) else None
+        words = [w for ln in slot for w in ln.words] if slot else []
         if words and _is_blank_mark(words):
             words = []
         out[item] = RawField(
@@ -387,13 +454,16 @@ def extract_table_page(
     header_row = _header_row(table, form)
     headers = [c.text for c in table.row(header_row)]
     matches = match_headers(headers, form)
+    numbers = _entry_no_column(table, header_row, matches)
+    if numbers is not None:
+        matches.append(numbers)
     found = {k for m in matches for k in m.items}
     for group in form.id_doc_groups:  # an identity paper's value fills its group's keys
         if group[0] in found:
             found.update(group)
     missing = [k for k in ("entry_no", *form.keys) if k not in found]
     condition = page_condition(mean_conf(table.page_text()))
-    indent = _indent_of(table)
+    metrics = page_metrics(table, header_row + 1)
     records: list[RecordResult] = []
     for r in range(header_row + 1, table.n_rows):
         row = table.row(r)
@@ -404,16 +474,39 @@ def extract_table_page(
         boxes: dict[str, BBox] = {}
         for m in matches:
             cell = row[m.col]
-            got, problems = cell_fields(cell, m.items, page_no, indent, m.score)
+            got, problems = cell_fields(cell, m.items, page_no, metrics, m.score)
             raw.update(got)
             for k in m.items:
                 boxes[k] = cell.bbox
-            for p in problems:
-                flagged.setdefault(p, []).extend(m.items)
+            for reason, keys in problems.items():
+                flagged.setdefault(reason, []).extend(keys)
         if missing:
             flagged.setdefault("ledger_column_not_found", []).extend(missing)
         records.append(_record(raw, flagged, page_no, ctx, form, th, condition, boxes))
     return records
+
+
+# A column of numbers whose header was misread ("Nó" for "Số") is the entry numbers: at this
+# share of its filled cells being digits, and scored as a header matched this well.
+NUMBER_COLUMN_SHARE = 0.8
+NUMBER_COLUMN_SCORE = 80.0
+
+
+def _entry_no_column(
+    table: TableReading, header_row: int, matches: list[HeaderMatch]
+) -> HeaderMatch | None:
+    if any("entry_no" in m.items for m in matches):
+        return None
+    taken = {m.col for m in matches}
+    for col in range(table.n_cols):
+        if col in taken:
+            continue
+        texts = [table.cell(r, col).text for r in range(header_row + 1, table.n_rows)]
+        filled = [t for t in texts if t.strip()]
+        digits = [t for t in filled if t.strip().strip(".").isdigit()]
+        if filled and len(digits) >= NUMBER_COLUMN_SHARE * len(filled):
+            return HeaderMatch(col, ("entry_no",), NUMBER_COLUMN_SCORE)
+    return None
 
 
 def _header_row(table: TableReading, form: RegisterForm) -> int:

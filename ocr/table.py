@@ -284,7 +284,10 @@ def straighten(grey: np.ndarray) -> Preprocessed:
     """The page with its paper flattened, light tones (bleed-through, stamp tints) cut, and
     deskewed: the skew is measured after the cut, so a table showing through from the back of
     the leaf does not pull it."""
-    clean = clip_light(flatten_background(grey))
+    flat = flatten_background(grey)
+    clean = clip_light(flat)
+    if int((clean < 128).sum()) < 0.5 * int((flat < 128).sum()):
+        clean = flat  # a page with no mid-tones at all: the cut would take the ink too
     angle = estimate_skew(clean, max_angle=MAX_SKEW)
     angle = max(-MAX_SKEW, min(MAX_SKEW, angle))
     if abs(angle) < 0.05:
@@ -382,7 +385,10 @@ def _read_cell(
         if not words:
             continue
         lb = ln.bbox
-        cell.lines.append(CellLine(words, lb[0] - 12 + CELL_PAD, lb[1] - 12 + CELL_PAD))
+        # where the line starts: its first word with a letter or digit (a speck or a stamp's
+        # stroke read before it would hide an indent)
+        first = next((w for w in ln.words if any(ch.isalnum() for ch in w.text)), ln.words[0])
+        cell.lines.append(CellLine(words, first.bbox[0] - 12 + CELL_PAD, lb[1] - 12 + CELL_PAD))
     return cell
 
 
