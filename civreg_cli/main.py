@@ -149,6 +149,10 @@ def digitize(
             )
         finally:
             set_progress_listener(None)
+    from flows.digitize import db_engine
+    from flows.steps import entry_number_report
+
+    summary.update(entry_number_report(db_engine(s.database_url()), int(summary["book_id"])))
     _print_summary(summary)
 
 

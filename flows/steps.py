@@ -34,7 +34,7 @@ from ocr.preprocess import PreprocessOptions
 from ocr.table import TableReading, read_table_page, table_path
 from ocr.types import PageText
 from registry_db import repository as repo
-from registry_db.models import Page, PageStatus
+from registry_db.models import Page, PageStatus, Record
 
 PREPROCESS_VERSION = "pre-9"
 
@@ -229,6 +229,36 @@ def load_page(
         )
         n = repo.save_page_records(s, book_id, outcome.page_no, records, extractor_version=version)
     return n
+
+
+def entry_number_report(engine: Engine, book_id: int) -> dict[str, str]:
+    """Entry numbers that skip or repeat in a book (in page order), and those unreadable: for
+    the book summary. A skip may be a lost page or a misread number; either way a person looks."""
+    sf = repo.session_factory(engine)
+    with sf() as s:
+        rows = s.execute(
+            select(Record.entry_no)
+            .where(Record.book_id == book_id, Record.superseded_at.is_(None))
+            .order_by(Record.page_no, Record.index_on_page)
+        ).all()
+    numbers = [int(r[0]) for r in rows if r[0] and r[0].isdigit()]
+    unreadable = len(rows) - len(numbers)
+    seen: set[int] = set()
+    repeated: list[int] = []
+    skipped: list[str] = []
+    top: int | None = None  # the highest number so far (a misread low one does not reset it)
+    for cur in numbers:
+        if cur in seen and cur not in repeated:
+            repeated.append(cur)
+        seen.add(cur)
+        if top is not None and cur > top + 1:
+            skipped.append(str(top + 1) if cur == top + 2 else f"{top + 1}–{cur - 1}")
+        top = cur if top is None else max(top, cur)
+    return {
+        "entry_numbers_skipped": ", ".join(skipped) or "none",
+        "entry_numbers_repeated": ", ".join(map(str, repeated)) or "none",
+        "entry_numbers_unreadable": str(unreadable),
+    }
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from extraction.evaluate import read_jsonl
+from extraction.extract import BookContext
 from extraction.forms import FORMS
 from extraction.types import RegisterType
 from flows import steps
 from flows.steps import BookRequest
 from ingest import IngestedBook, ingest_book
 from ocr.table import table_path
+from ocr.types import PageText
 from registry_db import repository as repo
 from registry_db.models import Record
 
@@ -71,3 +73,26 @@ def test_a_ledger_book_is_read_cell_by_cell_and_loaded(read_book: ReadBook, engi
                 total += 1
                 right += values[key] == want
     assert right / total >= 0.9, json.dumps([right, total])
+
+
+def test_entry_numbers_that_skip_or_repeat_are_reported(
+    read_book: ReadBook, engine: Engine
+) -> None:
+    rb = read_book
+    book_id, _ = steps.register_book(engine, rb.req, rb.book)
+    records = steps.extract_stored_page(
+        PageText.load(rb.outcomes[0].ocr_path or Path()),
+        rb.outcomes[0].ocr_path or Path(),
+        1,
+        BookContext(RegisterType.DEATH, rb.req.book_no, rb.req.registration_authority),
+    )[0]
+    numbers = ["7", "8", "8", "12", None, "13", "16"]
+    made = [records[0].model_copy(update={"entry_no": no}) for no in numbers]
+    with repo.session_factory(engine).begin() as s:
+        repo.save_page_records(s, book_id, 1, made, extractor_version="test")
+    report = steps.entry_number_report(engine, book_id)
+    assert report == {
+        "entry_numbers_skipped": "9–11, 14–15",
+        "entry_numbers_repeated": "8",
+        "entry_numbers_unreadable": "1",
+    }
