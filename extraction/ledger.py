@@ -22,6 +22,7 @@ from statistics import median
 
 from rapidfuzz import fuzz
 
+from extraction import values
 from extraction.calibration import THRESHOLDS_FILE, Thresholds, load_thresholds, page_condition
 from extraction.checks import check_record
 from extraction.extract import (
@@ -31,7 +32,7 @@ from extraction.extract import (
     score_and_decide,
     trim_junk,
 )
-from extraction.forms import RegisterForm, form_for
+from extraction.forms import FieldType, RegisterForm, form_for
 from extraction.layout import norm_label_text, variants_by_label
 from extraction.text import fold_accents
 from extraction.types import FieldValue, RecordResult
@@ -457,6 +458,7 @@ def extract_table_page(
     numbers = _entry_no_column(table, header_row, matches)
     if numbers is not None:
         matches.append(numbers)
+    matches += _columns_by_content(table, header_row, matches, form)
     found = {k for m in matches for k in m.items}
     for group in form.id_doc_groups:  # an identity paper's value fills its group's keys
         if group[0] in found:
@@ -507,6 +509,48 @@ def _entry_no_column(
         if filled and len(digits) >= NUMBER_COLUMN_SHARE * len(filled):
             return HeaderMatch(col, ("entry_no",), NUMBER_COLUMN_SCORE)
     return None
+
+
+# A one-value column whose header was misread is known by its values when they are plainly of
+# one type no other missing one-value column has (a column of dates for the registration date).
+CONTENT_SHARE = 0.8
+CONTENT_SCORE = 75.0
+_CONTENT_TYPES = frozenset(
+    {FieldType.DATE, FieldType.YEAR, FieldType.SEX, FieldType.PERSONAL_ID, FieldType.TIME}
+)
+
+
+def _columns_by_content(
+    table: TableReading, header_row: int, matches: list[HeaderMatch], form: RegisterForm
+) -> list[HeaderMatch]:
+    found = {k for m in matches for k in m.items}
+    missing = [
+        c
+        for c in columns_of(form.register_type)
+        if len(c) == 1
+        and c[0] not in found
+        and c[0] in form.spec_by_key
+        and form.spec_by_key[c[0]].type in _CONTENT_TYPES
+    ]
+    taken = {m.col for m in matches}
+    out: list[HeaderMatch] = []
+    for col in range(table.n_cols):
+        if col in taken or not missing:
+            continue
+        texts = [table.cell(r, col).text.strip() for r in range(header_row + 1, table.n_rows)]
+        filled = [t for t in texts if t]
+        if not filled:
+            continue
+        fits = []
+        for c in missing:
+            ftype = form.spec_by_key[c[0]].type
+            good = sum(1 for t in filled if not values.normalise(ftype, t).reasons)
+            if good >= CONTENT_SHARE * len(filled):
+                fits.append(c)
+        if len(fits) == 1:
+            out.append(HeaderMatch(col, fits[0], CONTENT_SCORE))
+            missing.remove(fits[0])
+    return out
 
 
 def _header_row(table: TableReading, form: RegisterForm) -> int:

@@ -172,3 +172,9 @@ def test_a_page_read_whole_keeps_every_entry_and_accepts_nothing() -> None:
         assert all(f.status == FieldStatus.NEEDS_REVIEW for f in r.fields.values())
         assert all("table_not_found" in f.reasons for f in r.fields.values())
         assert "TRẦN KHÁNH THỦY" in (r.fields["notes"].raw or "")
+
+
+def test_a_garbled_header_over_a_column_of_dates_is_the_registration_date() -> None:
+    garbled = [HEADERS[0], "à đăng k tý Ng ý", *HEADERS[2:]]
+    records = extract_table_page(_table([_row(1, "7"), _row(2, "8")], garbled), 1, CTX)
+    assert records[0].fields["registration_date"].value == "2019-01-05"
