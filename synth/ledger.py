@@ -295,10 +295,11 @@ class LedgerLayout:
                     )
                     cy += st.pitch
             if sign_col is not None and rng.random() < 0.35:
-                sx = (xs[sign_col] + xs[sign_col + 1]) / 2 + rng.uniform(-60, 60)
-                stamps.append(
-                    StampSpot(sx, ry + b.height * rng.uniform(0.4, 0.8), b.entry.entry_no)
-                )
+                # the office's stamp goes over the signature, in the free lower part of the
+                # signer's cell, its rim now and then over the title
+                sx = xs[sign_col + 1] - rng.uniform(60, 180)
+                sy = ry + b.height - rng.uniform(40, 160)
+                stamps.append(StampSpot(sx, sy, b.entry.entry_no))
         # rules: outer frame thicker, a double rule under the header now and then
         bottom = ys[-1]
         rw = st.rule_width
