@@ -16,6 +16,7 @@ from datetime import date
 from extraction import identity
 from extraction.forms import BIRTH_FIELDS, DEATH_FIELDS, MARRIAGE_FIELDS, FieldSpec
 from extraction.gazetteer import check_places, place_keys
+from extraction.notes_nlp import annotate_notes
 from extraction.phrases import DEATH_RELATIONSHIPS, TITLES, issuers
 from extraction.syllables import is_valid_syllable
 from extraction.types import FieldValue
@@ -367,6 +368,7 @@ def check_record(
     ``authority`` is the book's registering authority."""
     CHECKS[register_type](fields, book_year=book_year)
     check_places(fields, place_keys(register_type))
+    annotate_notes(fields, register_type, _date(fields.get("registration_date")))
     if register_type == "birth" and authority:
         check_personal_id_province(fields, authority)
 

@@ -35,6 +35,9 @@ class FieldValue(BaseModel):
     bbox: BBox | None = None
     status: FieldStatus = FieldStatus.NEEDS_REVIEW
     reasons: list[str] = Field(default_factory=list)
+    # A structured reading of a free-text value (notes: kind, decision_no, decision_date, …;
+    # see extraction.notes_nlp); never exported, the value stays as written.
+    parsed: dict[str, str] | None = None
 
 
 class RecordResult(BaseModel):
