@@ -188,19 +188,59 @@ def _export_rows(
         yield from repo.iter_export_records(session, book_no=book_no)
 
 
+STANDARD_EXPORTS = ("exchange", "alto", "searchable-pdf")
+
+
+def _standard_export(
+    fmt: str, book_no: str | None, out: Path | None, db: str | None, data_dir: Path | None
+) -> None:
+    """The exchange package (zip per book), ALTO per page or a searchable PDF per book."""
+    from exports.standard import export_books
+    from registry_db import repository as repo
+
+    if out is None:
+        raise InputError(f"--format {fmt} writes files", advice="give --out FOLDER")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file", advice="give --out a folder (made if missing)")
+    s = _settings(db, data_dir)
+    engine = repo.make_engine(s.database_url())
+    repo.upgrade(engine)
+    with repo.session_factory(engine)() as session:
+        for book, report in export_books(session, s.data_dir, fmt, out, book_no=book_no):
+            for problem in report.problems:
+                err_console.print(f"[yellow]note:[/] {escape(problem)}", soft_wrap=True)
+            counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+            for path in report.files if fmt != "alto" else report.files[:1]:
+                shown = path.parent if fmt == "alto" else path
+                console.print(f"{book.name}: {shown} ({counts})", markup=False, highlight=False)
+
+
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl | csv")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", help="jsonl | csv | exchange | alto | searchable-pdf")
+    ] = "jsonl",
     book_no: Annotated[str | None, typer.Option("--book-no")] = None,
     out: Annotated[
-        Path | None, typer.Option(help="file to write (default: standard output)")
+        Path | None,
+        typer.Option(
+            help="jsonl/csv: file to write (default: standard output); "
+            "exchange, alto, searchable-pdf: folder to write into"
+        ),
     ] = None,
     db: Annotated[str | None, typer.Option()] = None,
     data_dir: Annotated[Path | None, typer.Option()] = None,
 ) -> None:
-    """Export records: one JSON object (or CSV row) per record, values normalised."""
+    """Export records: one JSON object (or CSV row) per record, values normalised; or the
+    standard exports: the exchange package, ALTO XML per page, a searchable PDF per book."""
+    if fmt in STANDARD_EXPORTS:
+        _standard_export(fmt, book_no, out, db, data_dir)
+        return
     if fmt not in ("jsonl", "csv"):
-        raise InputError(f"unknown export format '{fmt}'", advice="use --format jsonl or csv")
+        raise InputError(
+            f"unknown export format '{fmt}'",
+            advice="use --format jsonl, csv, exchange, alto or searchable-pdf",
+        )
     fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:
         rows = _export_rows(db, data_dir, book_no)
