@@ -45,7 +45,6 @@ from registry_db.models import (
     Page,
     PageStatus,
     Record,
-    UTCDateTime,
     utcnow,
 )
 
@@ -403,13 +402,17 @@ def _clamp(confidence: float) -> float:
 
 def _field_columns(field: FieldValue) -> dict[str, Any]:
     """The stored form of an extracted field (what a re-extraction compares and replaces)."""
+    status = field.status
+    if status.__class__ is not FieldStatus:  # a model changed after validation
+        status = FieldStatus(status)
+    confidence = float(field.confidence)
     return {
         "value": field.value,
         "raw": field.raw,
-        "confidence": _clamp(field.confidence),
+        "confidence": confidence if 0.0 <= confidence <= 1.0 else _clamp(confidence),
         "page_no": field.page,
         "bbox": list(field.bbox) if field.bbox is not None else None,
-        "status": FieldStatus(field.status),
+        "status": status,
         "reasons": list(field.reasons),
     }
 
@@ -425,7 +428,7 @@ NOT_EXTRACTED_COLUMNS: dict[str, Any] = {
 }
 
 
-def _record_status(statuses: Iterable[FieldStatus]) -> FieldStatus:
+def _record_status(statuses: Iterable[str]) -> FieldStatus:
     """A record is accepted when every field is (as ``RecordResult.status``)."""
     if all(s == FieldStatus.ACCEPTED for s in statuses):
         return FieldStatus.ACCEPTED
@@ -433,6 +436,7 @@ def _record_status(statuses: Iterable[FieldStatus]) -> FieldStatus:
 
 
 # Tables written with set-based SQL (Core statements, one per kind of change per batch).
+_PAGE = cast(sa.Table, Page.__table__)
 _RECORD = cast(sa.Table, Record.__table__)
 _FIELD = cast(sa.Table, FieldValueRow.__table__)
 _REVISION = cast(sa.Table, FieldRevision.__table__)
@@ -472,41 +476,65 @@ def _revision_facts(session: Session, field_ids: Sequence[int]) -> tuple[dict[in
     return last, human
 
 
-def _locked_pages(session: Session, book_id: int, page_nos: Sequence[int]) -> dict[int, Page]:
-    """The pages, locked in page order (the order every loader takes them in)."""
-    found: dict[int, Page] = {}
+def _lock_pages(session: Session, book_id: int, page_nos: Sequence[int]) -> None:
+    """Lock the pages in page order (the order every loader takes them in)."""
+    found: set[int] = set()
     for chunk in _chunks(page_nos):
-        for page in session.scalars(
-            sa.select(Page)
-            .where(Page.book_id == book_id, Page.page_no.in_(chunk))
-            .order_by(Page.page_no)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ):
-            found[page.page_no] = page
+        found.update(
+            session.execute(
+                sa.select(_PAGE.c.page_no)
+                .where(_PAGE.c.book_id == book_id, _PAGE.c.page_no.in_(chunk))
+                .order_by(_PAGE.c.page_no)
+                .with_for_update()
+            ).scalars()
+        )
     for page_no in page_nos:
         if page_no not in found:
             raise DatabaseError(
                 f"page {page_no} of book id {book_id} is not in the database",
                 advice="ingest the book before processing its pages",
             )
-    return found
 
 
-def _insert_fields(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert new field values: ``COPY`` on PostgreSQL, a multi-row ``INSERT`` elsewhere."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(sa.insert(_FIELD), rows)
-        return
+def _json_text(value: Any) -> str:
+    """JSON as SQLAlchemy's JSON type writes it (``None`` as JSON null); boxes the quick way."""
+    if value.__class__ is list and all(v.__class__ is int for v in value):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return json.dumps(value)
+
+
+# A new field value: its record's id, its key and its _field_columns.
+NewField = tuple[int, str, dict[str, Any]]
+_FIELD_INSERT = ("id", "record_id", "key", *FIELD_COLUMNS, "version", "source", "updated_at")
+_REVISION_INSERT = ("field_value_id", "revision_no", "old_value", "new_value", "old_status",
+                    "new_status", "changed_by", "reason", "changed_at")  # fmt: skip
+
+
+def _new_ids(session: Session, table: sa.Table, count: int) -> list[int]:
+    """``count`` unused ids of ``table``: from its sequence on PostgreSQL; on SQLite (one writer
+    at a time, and this one holds the write lock) the ones after the largest."""
+    if session.get_bind().dialect.name == "postgresql":
+        return list(
+            session.execute(
+                sa.text(
+                    "SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence(:t, 'id')::regclass"
+                    " AS seq) AS s, generate_series(1, :n)"
+                ),
+                {"t": table.name, "n": count},
+            ).scalars()
+        )
+    last = session.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(last + 1, last + 1 + count))
+
+
+def _copy(session: Session, table: sa.Table, columns: Sequence[str], rows: Iterable[Any]) -> None:
+    """PostgreSQL's ``COPY … FROM STDIN`` of rows (tuples in the order of ``columns``, values as
+    the driver writes them: JSON as text, enums as their values)."""
     import psycopg  # the PostgreSQL driver (make_engine's default)
 
-    columns = list(rows[0])
-    as_json = [isinstance(_FIELD.c[name].type, sa.JSON) for name in columns]
     preparer = session.get_bind().dialect.identifier_preparer
     statement = (
-        f"COPY {preparer.format_table(_FIELD)} "
+        f"COPY {preparer.format_table(table)} "
         f"({', '.join(preparer.quote(name) for name in columns)}) FROM STDIN"
     )
     driver = session.connection().connection.driver_connection
@@ -514,22 +542,66 @@ def _insert_fields(session: Session, rows: list[dict[str, Any]]) -> None:
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row(
-                    [
-                        # JSON as SQLAlchemy's JSON type writes it (None as JSON null)
-                        json.dumps(value) if is_json else value
-                        for value, is_json in zip(row.values(), as_json, strict=True)
-                    ]
-                )
+                copy.write_row(row)
     except psycopg.Error as exc:
         raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
+def _insert_fields(
+    session: Session, rows: Sequence[NewField], *, source: FieldSource, author: str, now: datetime
+) -> None:
+    """Insert new field values (version 1) and revision 1 of each: ``COPY`` on PostgreSQL, an
+    ``INSERT`` of many rows elsewhere. Their ids are taken first, so that no row is read back."""
+    if not rows:
+        return
+    ids = _new_ids(session, _FIELD, len(rows))
+    first = PIPELINE_REASON_FIRST
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(
+            sa.insert(_FIELD),
+            [
+                {"id": field_id, "record_id": record_id, "key": key, **columns, "version": 1,
+                 "source": source, "updated_at": now}
+                for field_id, (record_id, key, columns) in zip(ids, rows, strict=True)
+            ],
+        )  # fmt: skip
+        session.execute(
+            sa.insert(_REVISION),
+            [
+                dict(zip(_REVISION_INSERT, (field_id, 1, None, columns["value"], None,
+                                            columns["status"], author, first, now), strict=True))
+                for field_id, (_, _, columns) in zip(ids, rows, strict=True)
+            ],
+        )  # fmt: skip
+        return
+    source_text = source.value
+    _copy(
+        session,
+        _FIELD,
+        _FIELD_INSERT,
+        (
+            (field_id, record_id, key, c["value"], c["raw"], c["confidence"], c["page_no"],
+             _json_text(c["bbox"]), c["status"].value, _json_text(c["reasons"]), 1, source_text,
+             now)
+            for field_id, (record_id, key, c) in zip(ids, rows, strict=True)
+        ),
+    )  # fmt: skip
+    _copy(
+        session,
+        _REVISION,
+        _REVISION_INSERT,
+        (
+            (field_id, 1, None, c["value"], None, c["status"].value, author, first, now)
+            for field_id, (_, _, c) in zip(ids, rows, strict=True)
+        ),
+    )
+
+
 def _forget_loaded_records(session: Session) -> None:
-    """Records and fields were written with Core statements: objects of them that the session
+    """Pages, records and fields were written with Core statements: objects of them that the session
     holds are expired, so that the next access reads what is stored."""
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, (Record, FieldValueRow, FieldRevision)):
+        if isinstance(obj, (Page, Record, FieldValueRow, FieldRevision)):
             session.expire(obj)
 
 
@@ -539,8 +611,8 @@ class _LoadPlan:
 
     new_records: list[dict[str, Any]]
     # new fields by (page_no, index_on_page) of their record, for records not stored yet
-    fields_of_new: dict[tuple[int, int], list[dict[str, Any]]]
-    fields_of_stored: list[dict[str, Any]]  # new fields of stored records (record_id set)
+    fields_of_new: dict[tuple[int, int], dict[str, dict[str, Any]]]
+    fields_of_stored: list[NewField]  # new fields of stored records
     field_updates: list[dict[str, Any]]
     revisions: list[dict[str, Any]]  # revisions of re-read fields (2, 3, …)
     record_updates: list[dict[str, Any]]
@@ -580,9 +652,27 @@ def _plan(
             ).all()
         )
     stored = {(r.page_no, r.index_on_page): r for r in stored_records}
-    live_ids = [r.id for r in stored_records if r.final_at is None]
-    fields: dict[int, dict[str, Any]] = {record_id: {} for record_id in live_ids}
-    for chunk in _chunks(live_ids):
+    newer_records = {
+        r.id
+        for r in stored_records
+        if r.final_at is None and r.extractor_version != extractor_version
+    }
+    same_records = [
+        r.id for r in stored_records if r.final_at is None and r.id not in newer_records
+    ]
+    fields: dict[int, dict[str, Any]] = {r.id: {} for r in stored_records if r.final_at is None}
+    # Of records the same extractor read, only which keys are stored and their status.
+    for chunk in _chunks(same_records):
+        for stored_field in session.execute(
+            sa.select(
+                _FIELD.c.record_id,
+                _FIELD.c.key,
+                sa.type_coerce(_FIELD.c.status, sa.String).label("status"),
+            ).where(_FIELD.c.record_id.in_(chunk))
+        ).all():
+            fields[stored_field.record_id][stored_field.key] = stored_field
+    # Of records a newer extractor may re-read, everything it compares and replaces.
+    for chunk in _chunks(sorted(newer_records)):
         for stored_field in session.execute(
             sa.select(
                 _FIELD.c.id,
@@ -594,29 +684,15 @@ def _plan(
             )
             .where(_FIELD.c.record_id.in_(chunk))
             .order_by(_FIELD.c.id)
-        ):
+        ).all():
             fields[stored_field.record_id][stored_field.key] = stored_field
-    newer_ids = [
-        f.id
-        for r in stored_records
-        if r.final_at is None and r.extractor_version != extractor_version
-        for f in fields[r.id].values()
-    ]
+    newer_ids = [f.id for record_id in sorted(newer_records) for f in fields[record_id].values()]
     last_revision, changed_by_person = _revision_facts(session, newer_ids)
 
     def pipeline_owned(row: sa.Row[Any]) -> bool:
         return row.source is not FieldSource.REVIEWER and row.id not in changed_by_person
 
     plan = _LoadPlan([], {}, [], [], [], [])
-
-    def new_field(key: str, columns: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "key": key,
-            **columns,
-            "version": 1,
-            "source": field_source,
-            "updated_at": now,
-        }
 
     def replace(row: sa.Row[Any], columns: dict[str, Any], source: FieldSource) -> FieldStatus:
         if all(getattr(row, name) == value for name, value in columns.items()):
@@ -663,21 +739,17 @@ def _plan(
                         "updated_at": now,
                     }
                 )
-                plan.fields_of_new[(page_no, index)] = [
-                    new_field(key, columns) for key, columns in columns_by_key.items()
-                ]
+                plan.fields_of_new[(page_no, index)] = columns_by_key
                 continue
             if record.final_at is not None:
                 continue  # approved by a supervisor: final, the pipeline never changes it
             newer = record.extractor_version != extractor_version
             by_key = fields[record.id]
-            statuses: dict[str, FieldStatus] = {k: FieldStatus(r.status) for k, r in by_key.items()}
+            statuses: dict[str, str] = {k: r.status for k, r in by_key.items()}
             for key, columns in columns_by_key.items():
                 row = by_key.get(key)
                 if row is None:
-                    plan.fields_of_stored.append(
-                        {"record_id": record.id, **new_field(key, columns)}
-                    )
+                    plan.fields_of_stored.append((record.id, key, columns))
                     statuses[key] = columns["status"]
                 elif newer and pipeline_owned(row):
                     statuses[key] = replace(row, columns, field_source)
@@ -716,7 +788,7 @@ def _record_update(record_id: int, target: dict[str, Any], now: datetime) -> dic
     return {"b_id": record_id, **{f"b_{k}": v for k, v in target.items()}, "b_updated_at": now}
 
 
-def _execute_plan(session: Session, plan: _LoadPlan, *, author: str) -> None:
+def _execute_plan(session: Session, plan: _LoadPlan, *, source: FieldSource, author: str) -> None:
     now = utcnow()
     new_fields = plan.fields_of_stored
     if plan.new_records:
@@ -730,9 +802,9 @@ def _execute_plan(session: Session, plan: _LoadPlan, *, author: str) -> None:
             )
         }
         new_fields = new_fields + [
-            {"record_id": ids[where], **row}
-            for where, rows in plan.fields_of_new.items()
-            for row in rows
+            (ids[where], key, columns)
+            for where, by_key in plan.fields_of_new.items()
+            for key, columns in by_key.items()
         ]
     if plan.field_updates:
         result = session.execute(
@@ -760,41 +832,7 @@ def _execute_plan(session: Session, plan: _LoadPlan, *, author: str) -> None:
             )
     if plan.revisions:
         session.execute(sa.insert(_REVISION), plan.revisions)
-    if new_fields:
-        _insert_fields(session, new_fields)
-        # Revision 1 of every new field, made from the stored rows in one statement per chunk.
-        record_ids = sorted({row["record_id"] for row in new_fields})
-        for chunk in _chunks(record_ids):
-            first = sa.select(
-                _FIELD.c.id,
-                sa.literal(1, sa.Integer),
-                sa.null(),
-                _FIELD.c.value,
-                sa.null(),
-                _FIELD.c.status,
-                sa.literal(author, sa.String),
-                sa.literal(PIPELINE_REASON_FIRST, sa.String),
-                sa.literal(now, UTCDateTime()),
-            ).where(
-                _FIELD.c.record_id.in_(chunk),
-                ~sa.exists().where(_REVISION.c.field_value_id == _FIELD.c.id),
-            )
-            session.execute(
-                sa.insert(_REVISION).from_select(
-                    [
-                        "field_value_id",
-                        "revision_no",
-                        "old_value",
-                        "new_value",
-                        "old_status",
-                        "new_status",
-                        "changed_by",
-                        "reason",
-                        "changed_at",
-                    ],
-                    first,
-                )
-            )
+    _insert_fields(session, new_fields, source=source, author=author, now=now)
     if plan.record_updates:
         record_columns = (
             "entry_no",
@@ -859,7 +897,8 @@ def save_book_pages(
     total = sum(len(records) for records in wanted.values())
 
     def work() -> int:
-        locked = _locked_pages(session, book_id, sorted(wanted))
+        page_nos = sorted(wanted)
+        _lock_pages(session, book_id, page_nos)
         plan = _plan(
             session,
             book_id,
@@ -868,11 +907,17 @@ def save_book_pages(
             field_source=field_source,
             author=author,
         )
-        _execute_plan(session, plan, author=author)
-        for page in locked.values():
-            page.status = PageStatus.EXTRACTED
-            page.error = None
-        session.flush()
+        _execute_plan(session, plan, source=field_source, author=author)
+        for chunk in _chunks(page_nos):
+            session.execute(
+                sa.update(_PAGE)
+                .where(
+                    _PAGE.c.book_id == book_id,
+                    _PAGE.c.page_no.in_(chunk),
+                    sa.or_(_PAGE.c.status != PageStatus.EXTRACTED, _PAGE.c.error.is_not(None)),
+                )
+                .values(status=PageStatus.EXTRACTED, error=None, updated_at=utcnow())
+            )
         _forget_loaded_records(session)
         return total
 
