@@ -261,9 +261,43 @@ _LEADING_LABEL_RE = re.compile(
 )
 
 
+# Other names of groups (the GSO list's "tên gọi khác") seen in older books, on top of the
+# variants of ethnic_groups.csv. Only names of two syllables or more, or long ones, so that OCR
+# noise is not snapped to them; none folds like another group's name (a test checks).
+ETHNIC_OTHER_NAMES: dict[str, tuple[str, ...]] = {
+    "Dao": ("Mán",),
+    "Sán Dìu": ("Sán Dẻo",),
+    "Hà Nhì": ("U Ni", "Xá U Ni"),
+    "Phù Lá": ("Xá Phó",),
+    "Lô Lô": ("Mun Di",),
+    "Giáy": ("Nhắng", "Dẩng"),
+    "Ê-đê": ("Ra-đê", "Rađê"),
+    "Mnông": ("Pnông",),
+    "Khơ-mú": ("Xá Cẩu",),
+    "Chơ-ro": ("Châu Ro",),
+    "Chu-ru": ("Chơ-ru",),
+    "Cơ-tu": ("Ca-tu",),
+    "Ta-ôi": ("Tôi-ôi", "Pa-cô"),
+    "Gia-rai": ("Giơ-rai", "Chơ-rai"),
+    "Xơ-đăng": ("Xơ-teng",),
+    "Bố Y": ("Chủng Chá",),
+    "Pà Thẻn": ("Pà Hưng",),
+    "Pu Péo": ("Ka Pèo",),
+    "Ơ Đu": ("Tày Hạt",),
+    "Brâu": ("Brao",),
+    "Bru-Vân Kiều": ("Măng Coong",),
+    "Xinh-mun": ("Puộc",),
+}
+
+
 @cache
 def _ethnic_vocab() -> Vocabulary:
-    return Vocabulary.of({g.name: (g.name, *g.variants) for g in ethnic_groups()})
+    return Vocabulary.of(
+        {
+            g.name: (g.name, *g.variants, *ETHNIC_OTHER_NAMES.get(g.name, ()))
+            for g in ethnic_groups()
+        }
+    )
 
 
 @cache

@@ -5,6 +5,7 @@ import pytest
 from extraction.forms import ID_DOC_TYPES, REGISTRATION_KINDS
 from extraction.text import fold_accents
 from extraction.vocab import (
+    ETHNIC_OTHER_NAMES,
     canonical_province,
     compact_key,
     ethnic_code,
@@ -191,3 +192,20 @@ def test_gazetteer() -> None:
     assert canonical_province("Huế") == "Thừa Thiên Huế"
     assert canonical_province("HÀ NỘI") == "Hà Nội"
     assert canonical_province("Nowhere") is None
+
+
+def test_other_names_of_groups_map_to_the_group() -> None:
+    names = {g.name for g in ethnic_groups()}
+    seen: dict[str, str] = {}
+    for g in ethnic_groups():
+        for w in (g.name, *g.variants):
+            seen[fold_accents(compact_key(w))] = g.name
+    for group, others in ETHNIC_OTHER_NAMES.items():
+        assert group in names
+        for w in others:
+            m = match_ethnicity(w)
+            assert (m.value, m.how) == (group, "variant"), w
+            # no other name folds like another group's name or variant
+            assert seen.setdefault(fold_accents(compact_key(w)), group) == group, w
+    assert match_ethnicity("Dân tộc: Mán").value == "Dao"
+    assert match_ethnicity("XA PHO").value == "Phù Lá"
