@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extraction.identity import (
     check_cmnd,
@@ -13,6 +15,7 @@ from extraction.identity import (
     read_passport,
     read_personal_id,
 )
+from extraction.vocab import provinces
 
 
 def test_decode_example_from_identity_md() -> None:
@@ -116,3 +119,67 @@ def test_speck_after_personal_number_is_not_a_digit() -> None:
     fixed = read_personal_id("001215284119 l")
     assert fixed.value == "001215284119" and "id_doc_ocr_fixed" in fixed.reasons
     assert read_personal_id("00121528411 l").value != "00121528411"
+
+
+# --- properties over every valid layout of identity.md ---------------------------------------
+
+_PLACES = st.one_of(
+    st.sampled_from(sorted(provinces())),
+    st.integers(101, 295).map(lambda n: f"{n:03d}"),
+)
+
+
+@st.composite
+def personal_numbers(draw: st.DrawFn) -> tuple[str, str, int]:
+    """(number, sex, birth year) laid out as ``PPP G YY NNNNNN``."""
+    place = draw(_PLACES)
+    year = draw(st.integers(1900, 2199))
+    sex = draw(st.sampled_from(["Nam", "Nữ"]))
+    g = 2 * ((year - 1900) // 100) + (sex == "Nữ")
+    serial = draw(st.integers(0, 999_999))
+    return f"{place}{g}{year % 100:02d}{serial:06d}", sex, year
+
+
+@given(personal_numbers())
+@settings(max_examples=300, deadline=None)
+def test_every_valid_number_passes_and_decodes(case: tuple[str, str, int]) -> None:
+    number, sex, year = case
+    assert check_personal_id(number, sex=sex, birth_year=year) == ()
+    info = decode_personal_id(number)
+    assert info is not None and (info.sex, info.birth_year) == (sex, year)
+    assert info.abroad == (int(number[:3]) >= 101)
+    # separators as printed on cards and forms change nothing
+    spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
+    assert read_personal_id(spaced) == read_personal_id(number)
+
+
+@given(personal_numbers(), st.integers(1, 99))
+@settings(max_examples=200, deadline=None)
+def test_other_sex_or_year_is_a_warning(case: tuple[str, str, int], shift: int) -> None:
+    number, sex, year = case
+    other = "Nữ" if sex == "Nam" else "Nam"
+    assert check_personal_id(number, sex=other, birth_year=year) == ("personal_id_sex_mismatch",)
+    assert check_personal_id(number, sex=sex, birth_year=year + shift) == (
+        "personal_id_year_mismatch",
+    )
+
+
+@given(personal_numbers(), st.integers(0, 11), st.sampled_from(["O", "l", "I", "S", "B"]))
+@settings(max_examples=200, deadline=None)
+def test_ocr_letters_are_mapped_and_reported(
+    case: tuple[str, str, int], pos: int, letter: str
+) -> None:
+    number = case[0]
+    digit = {"O": "0", "l": "1", "I": "1", "S": "5", "B": "8"}[letter]
+    true = number[:pos] + digit + number[pos + 1 :]
+    read = read_personal_id(number[:pos] + letter + number[pos + 1 :])
+    assert read.value == true and read.corrected
+    assert "id_doc_ocr_fixed" in read.reasons
+
+
+@given(personal_numbers(), st.integers(1, 3), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_a_number_not_12_digits_is_an_error(case: tuple[str, str, int], n: int, cut: bool) -> None:
+    number = case[0][:-n] if cut else case[0] + "7" * n
+    assert "personal_id_not_12_digits" in check_personal_id(number)
+    assert not read_personal_id(number).ok
