@@ -27,6 +27,7 @@ from registry_db import (
     session_factory,
     update_field,
 )
+from registry_db.repository import save_book_pages
 from tests.conftest import RecordFactory
 
 
@@ -400,3 +401,222 @@ def test_a_final_record_is_never_changed_by_a_newer_extractor(
     kept = session.scalar(sa.select(Record).where(Record.book_id == book.id))
     assert kept is not None
     assert (kept.extractor_version, kept.superseded_at) == ("v1", None)
+
+
+# --- several pages in one transaction (save_book_pages, the set-based loader) -------------------
+
+
+def _stored_state(session: Session) -> list[tuple[object, ...]]:
+    """Every field with its version, status and revision count, and its record's place."""
+    session.expire_all()
+    revisions = (
+        sa.select(sa.func.count())
+        .where(FieldRevision.field_value_id == FieldValueRow.id)
+        .scalar_subquery()
+    )
+    return [
+        tuple(row)
+        for row in session.execute(
+            sa.select(
+                Record.page_no,
+                Record.index_on_page,
+                Record.status,
+                Record.updated_at,
+                FieldValueRow.key,
+                FieldValueRow.value,
+                FieldValueRow.bbox,
+                FieldValueRow.version,
+                FieldValueRow.updated_at,
+                revisions,
+            )
+            .join(FieldValueRow, FieldValueRow.record_id == Record.id)
+            .order_by(Record.page_no, Record.index_on_page, FieldValueRow.key)
+        )
+    ]
+
+
+def test_a_batch_of_pages_is_stored_with_revision_one_and_a_rerun_changes_nothing(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    no_box = make_record(2, "3", needs_review=frozenset({"child.sex"}))
+    no_box.fields["child.sex"].bbox = None
+    pages = {
+        1: [make_record(1, "1"), make_record(1, "2")],
+        2: [no_box],
+        3: [],  # a page with no entry is still extracted
+    }
+    assert save_book_pages(session, book.id, pages, extractor_version="v1") == 3
+    assert _counts(session) == (3, 9, 9)
+    for page_no in (1, 2, 3):
+        assert _page_status(session, book, page_no) is PageStatus.EXTRACTED
+    sex = _field(session, book, "child.sex", page_no=2)
+    assert (sex.bbox, sex.status, sex.reasons, sex.version) == (
+        None,
+        FieldStatus.NEEDS_REVIEW,
+        ["low_confidence"],
+        1,
+    )
+    (rev,) = field_history(session, sex.id)
+    assert (rev.revision_no, rev.new_value, rev.new_status, rev.changed_by) == (
+        1,
+        "Nam",
+        FieldStatus.NEEDS_REVIEW,
+        "pipeline:v1",
+    )
+    assert [e["entry_no"] for e in iter_export_records(session)] == ["1", "2", "3"]
+    assert [e["status"] for e in iter_export_records(session)] == [
+        "accepted",
+        "accepted",
+        "needs_review",
+    ]
+
+    before = _stored_state(session)
+    assert save_book_pages(session, book.id, pages, extractor_version="v1") == 3
+    assert _stored_state(session) == before  # not a version, timestamp or revision more
+
+
+def test_a_batch_is_one_transaction(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    """A bad record on the last page takes the whole batch back; run again, it completes."""
+    bad = make_record(3, "9", values={"child.sex": "Nam"})
+    bad.fields["child.sex"].status = "not-a-status"  # type: ignore[assignment]
+    pages = {1: [make_record(1, "1")], 2: [make_record(2, "2")], 3: [bad]}
+    with pytest.raises((DatabaseError, ValueError)):
+        save_book_pages(session, book.id, pages, extractor_version="v1")
+    assert _counts(session) == (0, 0, 0)
+    with pytest.raises(DatabaseError, match="page 7 of book"):
+        save_book_pages(session, book.id, {1: [make_record(1, "1")], 7: []}, extractor_version="v1")
+    assert _counts(session) == (0, 0, 0)
+    assert _page_status(session, book, 1) is PageStatus.PENDING
+
+    pages[3] = [make_record(3, "9")]
+    save_book_pages(session, book.id, pages, extractor_version="v1")
+    assert _counts(session) == (3, 9, 9)
+
+
+def test_a_batch_after_a_partial_load_adds_only_what_is_missing(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    """What a crash left (one page, one field of a record) is kept; the rest is added, each new
+    field with its revision 1 and no field with two."""
+    save_page_records(
+        session,
+        book.id,
+        1,
+        [make_record(1, "1", values={"registration_date": "2015-03-02"})],
+        extractor_version="v1",
+    )
+    stored_date = _field(session, book, "registration_date")
+    pages = {1: [make_record(1, "1"), make_record(1, "2")], 2: [make_record(2, "3")]}
+    save_book_pages(session, book.id, pages, extractor_version="v1")
+    assert _counts(session) == (3, 9, 9)
+    assert _field(session, book, "registration_date").id == stored_date.id
+    per_field = session.execute(
+        sa.select(FieldRevision.field_value_id)
+        .group_by(FieldRevision.field_value_id)
+        .having(sa.func.count() != 1)
+    ).all()
+    assert per_field == []
+
+
+def test_a_batch_from_a_newer_extractor_keeps_reviewer_and_final_records(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    save_book_pages(
+        session,
+        book.id,
+        {1: [make_record(1, "1")], 2: [make_record(2, "2")], 3: [make_record(3, "3")]},
+        extractor_version="v1",
+    )
+    name = _field(session, book, "child.full_name", page_no=1)
+    update_field(
+        session,
+        name.id,
+        new_value="Nguyễn Văn Anh",
+        new_status="accepted",
+        changed_by="reviewer.lan",
+        reason="ink blot over the last letter",
+        expected_version=name.version,
+    )
+    final = session.scalar(sa.select(Record).where(Record.page_no == 3))
+    assert final is not None
+    final.final_at = sa.func.now()
+    session.commit()
+
+    newer = {
+        n: [make_record(n, str(n), values={"child.full_name": "Lê Thị Hoa", "child.sex": "Nữ"})]
+        for n in (1, 2, 3)
+    }
+    save_book_pages(session, book.id, newer, extractor_version="v2")
+
+    assert _field(session, book, "child.full_name", page_no=1).value == "Nguyễn Văn Anh"
+    assert _field(session, book, "child.sex", page_no=1).value == "Nữ"
+    date = _field(session, book, "registration_date", page_no=2)
+    assert (date.value, date.reasons, date.version) == (None, [REASON_NOT_EXTRACTED], 2)
+    replaced = _field(session, book, "child.full_name", page_no=2)
+    assert [(r.revision_no, r.new_value) for r in field_history(session, replaced.id)] == [
+        (1, "Nguyễn Văn An"),
+        (2, "Lê Thị Hoa"),
+    ]
+    kept = _field(session, book, "child.full_name", page_no=3)
+    assert (kept.value, kept.version) == ("Nguyễn Văn An", 1)  # final: untouched
+
+
+def test_objects_held_in_the_session_are_read_again_after_a_save(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    """The loader writes with Core statements; a field the session already holds must not keep
+    its old value and version (a reviewer's save on it would then conflict with itself)."""
+    save_page_records(session, book.id, 1, [make_record(1, "1")], extractor_version="v1")
+    held = session.scalar(sa.select(FieldValueRow).where(FieldValueRow.key == "child.sex"))
+    assert held is not None and held.version == 1
+    page = session.scalar(sa.select(Page).where(Page.book_id == book.id, Page.page_no == 1))
+    assert page is not None
+    newer = make_record(
+        1,
+        "1",
+        values={"registration_date": "2015-03-02", "child.full_name": "X", "child.sex": "Nữ"},
+    )
+    save_page_records(session, book.id, 1, [newer], extractor_version="v2")
+    assert (held.value, held.version) == ("Nữ", 2)
+    assert page.status is PageStatus.EXTRACTED
+    update_field(
+        session,
+        held.id,
+        new_value="Nam",
+        new_status="accepted",
+        changed_by="reviewer.lan",
+        reason="the paper book says Nam",
+        expected_version=held.version,
+    )
+    assert _field(session, book, "child.sex").version == 3
+
+
+def test_concurrent_loaders_of_overlapping_batches_neither_duplicate_nor_deadlock(
+    engine: Engine, book: Book, make_record: RecordFactory
+) -> None:
+    """Batches given in any page order lock their pages in page order."""
+    pages = {n: [make_record(n, f"{n}-{i}") for i in range(3)] for n in (1, 2, 3)}
+    orders = [[1, 2, 3], [3, 2, 1], [2, 3], [3, 1]]
+    barrier = threading.Barrier(len(orders))
+    errors: list[BaseException] = []
+    factory = session_factory(engine)
+
+    def save(order: list[int]) -> None:
+        try:
+            with factory() as session:
+                barrier.wait()
+                batch = {n: pages[n] for n in order}
+                save_book_pages(session, book.id, batch, extractor_version="v1")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(order,)) for order in orders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    with factory() as session:
+        assert _counts(session) == (9, 27, 27)
