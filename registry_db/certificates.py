@@ -267,23 +267,34 @@ def _revoke_on_correction(session: Session, _flush_context: object, _instances: 
             extract.reissue_offered = True
 
 
-# Person search (registry_db.queries.search_persons, migration 0005): exact spellings of linked
-# mentions in person order, and the birth year with the folded name's trigrams in one GIN index
-# on PostgreSQL (btree_gin; a plain index elsewhere).
+# Person search (registry_db.queries.search_persons, migration 0005): the names written, and a
+# name's linked mentions in person order (all years, or one year).
 _LINKED_SQL = "person_id IS NOT NULL"
-SEARCH_EXACT_INDEX = sa.Index(
+SEARCH_NAME_INDEX = sa.Index(
     "ix_person_mention_name_exact",
     PersonMention.name_folded,
     PersonMention.person_id,
     postgresql_where=sa.text(_LINKED_SQL),
     sqlite_where=sa.text(_LINKED_SQL),
 )
-SEARCH_YEAR_NAME_INDEX = sa.Index(
-    "ix_person_mention_year_name",
-    PersonMention.birth_year,
+SEARCH_NAME_YEAR_INDEX = sa.Index(
+    "ix_person_mention_name_year",
     PersonMention.name_folded,
-    postgresql_using="gin",
-    postgresql_ops={"name_folded": "gin_trgm_ops"},
+    PersonMention.birth_year,
+    PersonMention.person_id,
     postgresql_where=sa.text(_LINKED_SQL),
     sqlite_where=sa.text(_LINKED_SQL),
 )
+
+
+class PersonNameYear(Base):
+    """A folded name and a birth year (0: none) some mention was written with: append-only,
+    filled by triggers on ``person_mention`` (PostgreSQL; migration 0005). The name search's
+    index of names reads it past the last id it saw."""
+
+    __tablename__ = "person_name_year"
+    __table_args__ = (sa.UniqueConstraint("name_folded", "birth_year"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name_folded: Mapped[str] = mapped_column(sa.String(255))
+    birth_year: Mapped[int] = mapped_column(sa.Integer)

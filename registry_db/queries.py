@@ -15,15 +15,20 @@ on SQLite (candidates narrowed by year or by a shared name syllable first).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from extraction.text import name_key
+from registry_db.certificates import PersonNameYear
 from registry_db.models import Book, FieldValueRow, Record
 from registry_db.persons import (
     Event,
@@ -38,9 +43,6 @@ from registry_db.persons import (
 # syllables in common ("thi", "van") through: far too many candidates in a national registry;
 # one misread syllable of a three-syllable name still scores about 0.5 and more.
 SIMILARITY_THRESHOLD = 0.45
-# PostgreSQL searches at these thresholds in turn (the last is SIMILARITY_THRESHOLD): see
-# _search_postgresql.
-SEARCH_STAGES: tuple[float, ...] = (0.75, SIMILARITY_THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -265,46 +267,205 @@ def _date_filter(dob: date | None, year: int | None) -> list[sa.ColumnElement[bo
     return []
 
 
-def _search_postgresql(
-    session: Session, trgm: str, folded: str, where: list[sa.ColumnElement[bool]], fetch: int
-) -> list[tuple[int, str | None, float]]:
-    """The ``fetch`` best mention rows (person, name as written, similarity), best first.
+class NameIndex:
+    """The folded names a registry writes (``person_name_year``), held in memory to score a
+    query against all of them at once: trigram similarity depends only on a name's words, so
+    each word's trigrams are matched against the query's once (a bit per query trigram), a
+    name's shared trigrams are the OR of its words' bits, and ``shared / (n + m - shared)`` is
+    pg_trgm's ``similarity`` exactly (``m``: the name's own trigram count, kept).
 
-    Exact spellings first (a btree range, no trigram work): when there are ``fetch`` of them
-    they are the answer. Otherwise trigram search in stages of falling threshold
-    (:data:`SEARCH_STAGES`): every row at or above a stage's threshold outranks every row below
-    it, so a stage that fills ``fetch`` is the answer, and a stage with a high threshold needs
-    only a query's rarer trigrams (GIN's fast scan), which is what keeps common names cheap.
+    The table is append-only, so :meth:`refresh` reads rows past the last id seen (one indexed
+    ``max(id)`` per search when nothing changed). Thread-safe: the arrays are replaced whole.
     """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.seen = 0
+        self.names: list[str] = []
+        self._name_ids: dict[str, int] = {}
+        self.trigram_counts = np.zeros(0, np.float64)
+        self.words: list[str] = [""]  # word 0 pads a name's row: no trigrams
+        self._word_ids: dict[str, int] = {"": 0}
+        self._postings: dict[str, list[int]] = {}  # trigram → words having it
+        self._postings_np: dict[str, npt.NDArray[np.intp]] = {}
+        self.word_matrix = np.zeros((0, 1), np.int32)  # name → its word ids, 0-padded
+        self._years: dict[int, list[int]] = {}  # birth year (0: none) → names
+        self._years_np: dict[int, npt.NDArray[np.intp]] = {}
+
+    def refresh(self, session: Session) -> None:
+        top = session.scalar(sa.select(sa.func.max(PersonNameYear.id))) or 0
+        if top <= self.seen:
+            return
+        with self._lock:
+            if top <= self.seen:
+                return
+            rows = session.execute(
+                sa.select(PersonNameYear.id, PersonNameYear.name_folded, PersonNameYear.birth_year)
+                .where(PersonNameYear.id > self.seen, PersonNameYear.id <= top)
+                .order_by(PersonNameYear.id)
+            ).all()
+            self._add(rows)
+            self.seen = top
+
+    def _add(self, rows: Sequence[tuple[int, str, int]]) -> None:
+        new_rows: list[list[int]] = []
+        new_counts: list[int] = []
+        first_new = len(self.names)
+        for _id, name, year in rows:
+            nid = self._name_ids.get(name)
+            if nid is None:
+                nid = self._name_ids[name] = len(self.names)
+                self.names.append(name)
+                words = sorted(set(name.split()))
+                ids = []
+                for w in words:
+                    wid = self._word_ids.get(w)
+                    if wid is None:
+                        wid = self._word_ids[w] = len(self.words)
+                        self.words.append(w)
+                        for t in trigrams(w):
+                            self._postings.setdefault(t, []).append(wid)
+                            self._postings_np.pop(t, None)
+                    ids.append(wid)
+                new_rows.append(ids)
+                new_counts.append(len(trigrams(name)))
+            self._years.setdefault(year, []).append(nid)
+            self._years_np.pop(year, None)
+        if not new_rows:
+            return
+        width = max(self.word_matrix.shape[1], *(len(r) for r in new_rows))
+        added = np.zeros((len(new_rows), width), np.int32)
+        for i, r in enumerate(new_rows):
+            added[i, : len(r)] = r
+        old = self.word_matrix
+        if old.shape[1] < width:
+            old = np.pad(old, ((0, 0), (0, width - old.shape[1])))
+        assert old.shape[0] == first_new
+        self.word_matrix = np.concatenate([old, added])
+        self.trigram_counts = np.concatenate(
+            [self.trigram_counts, np.array(new_counts, np.float64)]
+        )
+
+    def _posting(self, trigram: str) -> npt.NDArray[np.intp] | None:
+        arr = self._postings_np.get(trigram)
+        if arr is None and trigram in self._postings:
+            arr = self._postings_np[trigram] = np.array(self._postings[trigram], np.intp)
+        return arr
+
+    def _year_names(self, year: int) -> npt.NDArray[np.intp]:
+        arr = self._years_np.get(year)
+        if arr is None:
+            arr = self._years_np[year] = np.unique(np.array(self._years.get(year, []), np.intp))
+        return arr
+
+    def scores(
+        self, folded: str, threshold: float, year: int | None = None
+    ) -> list[tuple[str, float]] | None:
+        """Every name at least ``threshold`` alike ``folded`` (of a mention born in ``year``,
+        when given), best first; None for a query of more than 63 trigrams."""
+        query = sorted(trigrams(folded))
+        n = len(query)
+        if not n or n > 63:
+            return None if n else []
+        with self._lock:
+            matrix, counts, names = self.word_matrix, self.trigram_counts, self.names
+            bits = np.zeros(len(self.words), np.uint64)
+            for j, t in enumerate(query):
+                ids = self._posting(t)
+                if ids is not None:
+                    bits[ids] |= np.uint64(1 << j)
+            subset = self._year_names(year) if year is not None else None
+        if subset is not None:
+            matrix, counts = matrix[subset], counts[subset]
+        shared = np.bitwise_count(np.bitwise_or.reduce(bits[matrix], axis=1)).astype(np.float64)
+        sim = shared / (n + counts - shared)
+        hit = np.flatnonzero(sim >= threshold)
+        order = hit[np.argsort(-sim[hit], kind="stable")]
+        ids = subset[order] if subset is not None else order
+        return [
+            (names[i], float(sim[k])) for i, k in zip(ids.tolist(), order.tolist(), strict=True)
+        ]
+
+
+_NAME_INDEXES: dict[str, NameIndex] = {}
+
+
+def name_index(session: Session) -> NameIndex:
+    """The database's :class:`NameIndex`, brought up to date."""
+    where = session.get_bind().engine.url.render_as_string(hide_password=True)
+    index = _NAME_INDEXES.get(where)
+    if index is None:
+        index = _NAME_INDEXES.setdefault(where, NameIndex())
+    index.refresh(session)
+    return index
+
+
+def _search_postgresql(
+    session: Session,
+    folded: str,
+    where: list[sa.ColumnElement[bool]],
+    year: int | None,
+    fetch: int,
+) -> list[tuple[int, str | None, float]] | None:
+    """The ``fetch`` best linked mention rows (person, name as written, similarity), ordered
+    by similarity then person — what ``ORDER BY similarity(...) DESC, person_id LIMIT fetch``
+    over every mention answers. Names are scored in memory (:class:`NameIndex`); the mentions
+    of the best names are read name by name (at most ``fetch`` each, in person order, by the
+    btree indexes of migration 0005), best names first, until no name left can rank.
+    None: a query too long for the index (the caller asks pg_trgm)."""
+    scored = name_index(session).scores(folded, SIMILARITY_THRESHOLD, year)
+    if scored is None:
+        return None
     m = PersonMention
-    rows: list[tuple[int, str | None, float]] = [
-        (pid, full, 1.0)
-        for pid, full in session.execute(
-            sa.select(m.person_id, m.full_name)
-            .where(*where, m.name_folded == folded)
+    rows: list[tuple[int, str | None, float]] = []
+    done, batch = 0, 16
+    while done < len(scored):
+        chunk = dict(scored[done : done + batch])
+        done += len(chunk)
+        batch *= 4
+        wanted = sa.func.unnest(sa.literal(list(chunk), ARRAY(sa.String()))).table_valued("name")
+        per_name = (
+            sa.select(m.person_id, m.full_name, m.name_folded)
+            .where(*where, m.name_folded == wanted.c.name)
             .order_by(m.person_id)
             .limit(fetch)
+            .lateral()
         )
-        if pid is not None  # never: ``where`` asks for linked mentions
-    ]
-    if len(rows) >= fetch:
-        return rows
-    score = getattr(sa.func, trgm).similarity(m.name_folded, folded)
-    fuzzy = (
-        sa.select(m.person_id, m.full_name, score.label("score"))
-        .where(*where, m.name_folded != folded, m.name_folded.op(f'OPERATOR("{trgm}".%)')(folded))
-        .order_by(score.desc(), m.person_id)
-        .limit(fetch - len(rows))
+        for pid, full, name in session.execute(
+            sa.select(per_name.c.person_id, per_name.c.full_name, per_name.c.name_folded)
+            .select_from(wanted)
+            .join(per_name, sa.true())
+        ):
+            rows.append((int(pid), full, chunk[name]))
+        if len(rows) >= fetch:
+            rows.sort(key=lambda r: (-r[2], r[0]))
+            del rows[fetch:]
+            if done >= len(scored) or scored[done][1] < rows[-1][2]:
+                break
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    return rows[:fetch]
+
+
+def _search_trgm(
+    session: Session, trgm: str, folded: str, where: list[sa.ColumnElement[bool]], fetch: int
+) -> list[tuple[int, str | None, float]]:
+    """pg_trgm's own search (its GIN index): for queries :class:`NameIndex` does not take."""
+    m = PersonMention
+    session.execute(  # for the % operator (and its index), this transaction only
+        sa.select(
+            sa.func.set_config("pg_trgm.similarity_threshold", str(SIMILARITY_THRESHOLD), True)
+        )
     )
-    found: list[tuple[int, str | None, float]] = []
-    for threshold in SEARCH_STAGES:
-        session.execute(  # for the % operator (and its index), this transaction only
-            sa.select(sa.func.set_config("pg_trgm.similarity_threshold", str(threshold), True))
+    score = getattr(sa.func, trgm).similarity(m.name_folded, folded)
+    return [
+        (int(pid), full, float(s))
+        for pid, full, s in session.execute(
+            sa.select(m.person_id, m.full_name, score.label("score"))
+            .where(*where, m.name_folded.op(f'OPERATOR("{trgm}".%)')(folded))
+            .order_by(score.desc(), m.person_id)
+            .limit(fetch)
         )
-        found = [(int(pid), full, float(s)) for pid, full, s in session.execute(fuzzy)]
-        if len(rows) + len(found) >= fetch:
-            break
-    return rows + found
+    ]
 
 
 def search_persons(
@@ -326,7 +487,11 @@ def search_persons(
     where = [m.person_id.is_not(None), *_date_filter(dob, birth_year)]
     trgm = trgm_schema(session)
     if trgm is not None:
-        scored = _search_postgresql(session, trgm, folded, where, limit * 5)
+        year = dob.year if dob is not None else birth_year
+        found = _search_postgresql(session, folded, where, year, limit * 5)
+        scored = (
+            found if found is not None else _search_trgm(session, trgm, folded, where, limit * 5)
+        )
     else:
         words = folded.split()
         narrow = where if len(where) > 1 else [

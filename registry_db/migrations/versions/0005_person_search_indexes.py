@@ -1,17 +1,21 @@
-"""Indexes for person search on a national-size registry: exact spellings of linked mentions
-(btree) and, on PostgreSQL, the birth year and the folded name in one GIN index.
+"""Person search on a national-size registry: the folded names written (with their birth
+years) as a table of their own, and btree indexes for a name's linked mentions.
 
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-04
 
-``registry_db.queries.search_persons`` looks for exact spellings first (a btree range on
-``(name_folded, person_id)``, in person order) and asks for trigram matches only when those do
-not fill the answer. With a year (or date) of birth, the year and the trigrams are one GIN
-index on PostgreSQL (``btree_gin`` for the integer; a trusted extension since PostgreSQL 13),
-so a common name in a given year costs the year's rows, not the name's (a plain index on
-SQLite). Both are partial: only linked mentions are searched. Downgrading leaves the
-extension in place (others may use it).
+``registry_db.queries.search_persons`` scores names, not mentions: a registry of two million
+mentions writes a quarter of a million distinct names, and trigram similarity depends only on
+a name's words. ``person_name_year`` holds every (folded name, birth year) a mention was ever
+written with (0: no year): append-only, filled from ``person_mention`` by statement triggers on
+PostgreSQL (transition tables), so the search's in-memory index of names learns a new name by
+reading rows past the last id it saw. A pair that no mention has any more stays (the search
+checks mentions anyway). On SQLite the table is created but not filled: search computes the
+similarity in Python there.
+
+The mentions of one name are then read by the btree indexes ``(name_folded, person_id)`` (in
+person order) and ``(name_folded, birth_year, person_id)``, both partial to linked mentions.
 """
 
 from collections.abc import Sequence
@@ -25,13 +29,36 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 LINKED = "person_id IS NOT NULL"
-TRGM_SCHEMA_SQL = (
-    "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-    "WHERE e.extname = 'pg_trgm'"
-)
+
+ADD_NAMES = """
+CREATE FUNCTION person_name_year_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO person_name_year (name_folded, birth_year)
+    SELECT DISTINCT name_folded, coalesce(birth_year, 0) FROM new_rows
+    WHERE name_folded IS NOT NULL
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$
+"""
+TRIGGERS = ("INSERT", "UPDATE")  # one trigger each: a transition table allows one event
+
+
+def _id() -> sa.types.TypeEngine[int]:
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    op.create_table(
+        "person_name_year",
+        sa.Column("id", _id(), nullable=False),
+        sa.Column("name_folded", sa.String(length=255), nullable=False),
+        sa.Column("birth_year", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_person_name_year")),
+        sa.UniqueConstraint(
+            "name_folded", "birth_year", name=op.f("uq_person_name_year_name_folded_birth_year")
+        ),
+    )
     op.create_index(
         "ix_person_mention_name_exact",
         "person_mention",
@@ -39,22 +66,33 @@ def upgrade() -> None:
         postgresql_where=sa.text(LINKED),
         sqlite_where=sa.text(LINKED),
     )
-    ops = {}
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
-        trgm_schema = op.get_bind().scalar(sa.text(TRGM_SCHEMA_SQL))
-        ops = {"name_folded": f'"{trgm_schema}".gin_trgm_ops'}
-    op.create_index(  # a plain index on SQLite
-        "ix_person_mention_year_name",
+    op.create_index(
+        "ix_person_mention_name_year",
         "person_mention",
-        ["birth_year", "name_folded"],
-        postgresql_using="gin",
-        postgresql_ops=ops,
+        ["name_folded", "birth_year", "person_id"],
         postgresql_where=sa.text(LINKED),
         sqlite_where=sa.text(LINKED),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(ADD_NAMES)
+        for event in TRIGGERS:
+            op.execute(
+                f"CREATE TRIGGER person_mention_names_{event.lower()} AFTER {event} ON "
+                "person_mention REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+                "EXECUTE FUNCTION person_name_year_add()"
+            )
+        op.execute(
+            "INSERT INTO person_name_year (name_folded, birth_year) "
+            "SELECT DISTINCT name_folded, coalesce(birth_year, 0) FROM person_mention "
+            "WHERE name_folded IS NOT NULL ORDER BY 1, 2"
+        )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_person_mention_year_name", table_name="person_mention")
+    if op.get_bind().dialect.name == "postgresql":
+        for event in TRIGGERS:
+            op.execute(f"DROP TRIGGER person_mention_names_{event.lower()} ON person_mention")
+        op.execute("DROP FUNCTION person_name_year_add()")
+    op.drop_index("ix_person_mention_name_year", table_name="person_mention")
     op.drop_index("ix_person_mention_name_exact", table_name="person_mention")
+    op.drop_table("person_name_year")

@@ -1,0 +1,206 @@
+"""Name search answers what a plain computation over every linked mention answers, on SQLite
+and PostgreSQL: exact spellings first when they fill the answer, trigram stages otherwise."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from extraction.text import fold_accents, name_key
+from extraction.types import RegisterType
+from registry_db import queries as q
+from registry_db.models import Book, Page, Record
+from registry_db.persons import Event, EventKind, Person, PersonMention, Role
+
+COMMON = "Nguyễn Văn Anh"
+NAMES = (
+    "Nguyễn Thị Hồng Nhung",
+    "Nguyễn Thị Hồng Nhun",  # a typo
+    "Nguyễn Văn Anh Tuấn",
+    "Nguyễn Văn Án",
+    "Trần Văn Anh",
+    "Lê Thị Lan",
+    "Lê Thị Lan Anh",
+    "Phạm Minh Đức",
+    "Khổng Văn Toản",
+)
+
+
+def _registry(session: Session, seed: int = 5) -> list[tuple[int, str, date]]:
+    """Linked mentions of generated persons: 30 spellings of one common name (more than an
+    answer of 4 needs), names alike and not, some persons named twice, one mention unlinked.
+    Returns (person id, name as written, date of birth) of each linked mention."""
+    rng = random.Random(seed)
+    book = Book(
+        register_type=RegisterType.BIRTH,
+        book_no="01/2000",
+        year=2000,
+        registration_authority="UBND xã Tiên Dương",
+        source_sha256="q" * 64,
+        source_name="q.pdf",
+        page_count=1,
+    )
+    session.add(book)
+    session.flush()
+    for n in range(1, 10):
+        session.add(Page(book_id=book.id, page_no=n, width=2480, height=3508))
+    session.flush()
+    written: list[tuple[str, date]] = [
+        (COMMON if i % 3 else COMMON.upper(), date(1980 + i % 3, 1 + i % 12, 5)) for i in range(30)
+    ]
+    written += [(rng.choice(NAMES), date(rng.randint(1980, 1982), 3, 9)) for _ in range(60)]
+    out: list[tuple[int, str, date]] = []
+    person: Person | None = None
+    for i, (name, born) in enumerate(written):
+        record = Record(
+            book_id=book.id,
+            page_no=1 + i // 10,
+            index_on_page=i % 10,
+            entry_no=str(i + 1),
+            pages=[1 + i // 10],
+            status="accepted",
+            extractor_version="t",
+        )
+        session.add(record)
+        session.flush()
+        event = Event(record_id=record.id, book_id=book.id, kind=EventKind.BIRTH)
+        session.add(event)
+        session.flush()
+        year_only = i % 7 == 0  # a book that gives the year only
+        mention = PersonMention(
+            record_id=record.id,
+            event_id=event.id,
+            role=Role.CHILD,
+            full_name=name,
+            name_key=name_key(name),
+            name_folded=name_key(name, fold=True),
+            date_of_birth=None if year_only else born,
+            birth_year=born.year,
+        )
+        session.add(mention)
+        session.flush()
+        if i == 89:  # not linked to anyone: never found
+            continue
+        if person is None or i % 4:  # every fourth mention is the previous person again
+            person = Person(
+                founding_mention_id=mention.id,
+                full_name=name,
+                name_key=mention.name_key,
+                name_folded=mention.name_folded,
+                sources={},
+                mention_count=0,
+            )
+            session.add(person)
+            session.flush()
+        person.mention_count += 1
+        mention.person_id = person.id
+        out.append((person.id, name, born))
+    session.commit()
+    return out
+
+
+def _expected(
+    rows: list[tuple[int, str, date]],
+    name: str,
+    limit: int,
+    *,
+    year: int | None = None,
+    dob: date | None = None,
+    year_only: set[int] | None = None,
+) -> list[tuple[int, float]]:
+    """The answer computed plainly: every linked mention's similarity, best per person."""
+    folded = name_key(name, fold=True)
+    best: dict[int, float] = {}
+    for i, (pid, written, born) in enumerate(rows):
+        if year is not None and born.year != year:
+            continue
+        if dob is not None and not (
+            born == dob or (year_only is not None and i in year_only and born.year == dob.year)
+        ):
+            continue
+        s = q.similarity(name_key(written, fold=True), folded)
+        if s >= q.SIMILARITY_THRESHOLD and s > best.get(pid, -1):
+            best[pid] = s
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [(pid, round(s, 3)) for pid, s in ranked]
+
+
+def _got(hits: list[q.SearchHit]) -> list[tuple[int, float]]:
+    return [(h.person.person_id, round(h.score, 3)) for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        (fold_accents(COMMON).upper(), 4),  # exact spellings fill the answer
+        (COMMON, 30),  # they do not: trigram stages add the rest
+        ("nguyen thi hong nhung", 5),
+        ("NGUYEN VAN AN", 10),
+        ("Khổng Văn Toả", 5),  # a rare name, misspelt
+        ("Hoàng Thị Bích", 5),  # nobody
+    ],
+)
+def test_search_answers_what_a_plain_computation_answers(
+    session: Session, name: str, limit: int
+) -> None:
+    rows = _registry(session)
+    assert _got(q.search_persons(session, name, limit=limit)) == _expected(rows, name, limit)
+    year = rows[0][2].year
+    assert _got(q.search_persons(session, name, birth_year=year, limit=limit)) == _expected(
+        rows, name, limit, year=year
+    )
+
+
+def test_search_by_date_counts_a_year_only_mention_of_that_year(session: Session) -> None:
+    rows = _registry(session)
+    linked = session.execute(
+        sa.select(PersonMention.id, PersonMention.date_of_birth)
+        .where(PersonMention.person_id.is_not(None))
+        .order_by(PersonMention.id)
+    ).all()
+    year_only = {i for i, (_, born) in enumerate(linked) if born is None}
+    assert year_only  # the registry has mentions with the year only
+    dob = rows[3][2]
+    hits = q.search_persons(session, COMMON, date_of_birth=dob, limit=50)
+    assert hits and _got(hits) == _expected(rows, COMMON, 50, dob=dob, year_only=year_only)
+
+
+def test_name_index_scores_are_pg_trgm_similarity() -> None:
+    rng = random.Random(3)
+    words = ["nguyen", "van", "thi", "anh", "an", "lan", "nhung", "hong", "tuan", "toan", "ng"]
+    names = sorted({" ".join(rng.sample(words, rng.randint(1, 5))) for _ in range(300)})
+    index = q.NameIndex()
+    index._add([(i + 1, name, 1980 + i % 3) for i, name in enumerate(names)])
+    for query in ("nguyen van anh", "thi lan", "nguyen thi hong nhung tuan", "xyz", "an an"):
+        want = {n: q.similarity(n, query) for n in names}
+        got = index.scores(query, q.SIMILARITY_THRESHOLD)
+        assert got is not None
+        assert [n for n, _ in got] == sorted(
+            (n for n in names if want[n] >= q.SIMILARITY_THRESHOLD),
+            key=lambda n: (-want[n], names.index(n)),
+        )
+        assert all(abs(s - want[n]) < 1e-9 for n, s in got)
+        in_1981 = index.scores(query, q.SIMILARITY_THRESHOLD, year=1981)
+        assert in_1981 is not None
+        assert {n for n, _ in in_1981} == {
+            n for i, n in enumerate(names) if i % 3 == 1 and want[n] >= q.SIMILARITY_THRESHOLD
+        }
+
+
+def test_a_name_written_after_a_search_is_found(session: Session) -> None:
+    rows = _registry(session)
+    assert q.search_persons(session, "Đinh Thị Quỳnh Hoa") == []
+    mention = session.scalars(
+        sa.select(PersonMention).where(PersonMention.person_id == rows[0][0])
+    ).first()
+    assert mention is not None
+    mention.full_name = "Đinh Thị Quỳnh Hoa"  # a reviewer's correction reaches the mention
+    mention.name_key = name_key(mention.full_name)
+    mention.name_folded = name_key(mention.full_name, fold=True)
+    session.commit()
+    hits = q.search_persons(session, "DINH THI QUYNH HOA")
+    assert [h.person.person_id for h in hits] == [rows[0][0]]
