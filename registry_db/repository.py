@@ -56,6 +56,12 @@ REASON_NOT_EXTRACTED = "not_extracted"  # a field a newer extractor no longer pr
 PIPELINE_REASON_FIRST = "extracted"
 PIPELINE_REASON_AGAIN = "re-extracted"
 
+# Tables written with set-based SQL (Core statements, one per kind of change per batch).
+_PAGE = cast(sa.Table, Page.__table__)
+_RECORD = cast(sa.Table, Record.__table__)
+_FIELD = cast(sa.Table, FieldValueRow.__table__)
+_REVISION = cast(sa.Table, FieldRevision.__table__)
+
 
 class ConflictError(DatabaseError):
     """Someone else changed the field since it was read (optimistic lock).
@@ -313,22 +319,23 @@ def upsert_pages(session: Session, book: Book, pages: Sequence[PageInfo]) -> lis
                 .execution_options(populate_existing=True)
             )
         }
+        # Pages not stored yet go in with one multi-row INSERT (a book has hundreds).
+        new: dict[int, PageInfo] = {}
         for info in pages:
             page = stored.get(info.page_no)
             if page is None:
-                page = Page(book_id=book_id, page_no=info.page_no)
-                session.add(page)
-                stored[info.page_no] = page
-            elif page.sha256 == info.sha256:
+                new[info.page_no] = info
+                continue
+            if page.sha256 == info.sha256:
                 page.image_path = info.image_path  # the same image, maybe moved
                 continue
-            elif _page_has_records(session, book_id, info.page_no):
+            if _page_has_records(session, book_id, info.page_no):
                 raise DatabaseError(
                     f"page {info.page_no} of book {book_no} already has records read from "
                     "a different image",
                     advice="ingest with the same settings as before, or remove the book first",
                 )
-            # a new page, or a new image of a page nothing was read from yet: start it afresh
+            # a new image of a page nothing was read from yet: start it afresh
             page.sha256, page.image_path = info.sha256, info.image_path
             page.width, page.height, page.dpi = info.width, info.height, info.dpi
             page.status = PageStatus.FAILED if info.error else PageStatus.PENDING
@@ -336,7 +343,36 @@ def upsert_pages(session: Session, book: Book, pages: Sequence[PageInfo]) -> lis
             page.ocr_path = page.ocr_engine = None
             page.ocr_seconds = None
         session.flush()
-        return [stored[n] for n in sorted(stored)]
+        if not new:
+            return [stored[n] for n in sorted(stored)]
+        now = utcnow()
+        session.execute(
+            sa.insert(_PAGE),
+            [
+                {
+                    "book_id": book_id,
+                    "page_no": info.page_no,
+                    "sha256": info.sha256,
+                    "image_path": info.image_path,
+                    "width": info.width,
+                    "height": info.height,
+                    "dpi": info.dpi,
+                    "status": PageStatus.FAILED if info.error else PageStatus.PENDING,
+                    "error": info.error[:MAX_ERROR_CHARS] if info.error else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for info in new.values()
+            ],
+        )
+        return list(
+            session.scalars(
+                sa.select(Page)
+                .where(Page.book_id == book_id)
+                .order_by(Page.page_no)
+                .execution_options(populate_existing=True)
+            )
+        )
 
     return _write(session, f"store the pages of book {book_no}", work)
 
@@ -435,11 +471,6 @@ def _record_status(statuses: Iterable[str]) -> FieldStatus:
     return FieldStatus.NEEDS_REVIEW
 
 
-# Tables written with set-based SQL (Core statements, one per kind of change per batch).
-_PAGE = cast(sa.Table, Page.__table__)
-_RECORD = cast(sa.Table, Record.__table__)
-_FIELD = cast(sa.Table, FieldValueRow.__table__)
-_REVISION = cast(sa.Table, FieldRevision.__table__)
 # Column values compared when a newer extractor re-reads a field (the order of _field_columns).
 FIELD_COLUMNS = tuple(NOT_EXTRACTED_COLUMNS)
 # Ids per IN list: well under SQLite's 32,766 bound variables, short statements for PostgreSQL.
