@@ -229,7 +229,7 @@ def similarity(a: str, b: str) -> float:
     ta, tb = trigrams(a), trigrams(b)
     if not ta or not tb:
         return 0.0
-    return len(ta & tb) / len(ta | tb)
+    return float(np.float32(len(ta & tb)) / np.float32(len(ta | tb)))  # float4, as pg_trgm
 
 
 def trgm_schema(session: Session) -> str | None:
@@ -283,7 +283,7 @@ class NameIndex:
         self.seen = 0
         self.names: list[str] = []
         self._name_ids: dict[str, int] = {}
-        self.trigram_counts = np.zeros(0, np.float64)
+        self.trigram_counts = np.zeros(0, np.float32)
         self.words: list[str] = [""]  # word 0 pads a name's row: no trigrams
         self._word_ids: dict[str, int] = {"": 0}
         self._postings: dict[str, list[int]] = {}  # trigram → words having it
@@ -343,7 +343,7 @@ class NameIndex:
         assert old.shape[0] == first_new
         self.word_matrix = np.concatenate([old, added])
         self.trigram_counts = np.concatenate(
-            [self.trigram_counts, np.array(new_counts, np.float64)]
+            [self.trigram_counts, np.array(new_counts, np.float32)]
         )
 
     def _posting(self, trigram: str) -> npt.NDArray[np.intp] | None:
@@ -377,9 +377,9 @@ class NameIndex:
             subset = self._year_names(year) if year is not None else None
         if subset is not None:
             matrix, counts = matrix[subset], counts[subset]
-        shared = np.bitwise_count(np.bitwise_or.reduce(bits[matrix], axis=1)).astype(np.float64)
-        sim = shared / (n + counts - shared)
-        hit = np.flatnonzero(sim >= threshold)
+        shared = np.bitwise_count(np.bitwise_or.reduce(bits[matrix], axis=1)).astype(np.float32)
+        sim = shared / (n + counts - shared).astype(np.float32)  # float4, as pg_trgm
+        hit = np.flatnonzero(sim.astype(np.float64) >= threshold)
         order = hit[np.argsort(-sim[hit], kind="stable")]
         ids = subset[order] if subset is not None else order
         return [
