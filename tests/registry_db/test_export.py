@@ -24,6 +24,7 @@ from registry_db import (
     update_field,
     upsert_pages,
 )
+from registry_db.repository import save_book_pages
 from tests.conftest import RecordFactory
 
 FIELD_KEYS = {"value", "raw", "confidence", "status", "reasons", "page", "bbox"}
@@ -184,3 +185,53 @@ def test_remove_book_only_before_any_review(
     assert {p.book_id for p in session.scalars(sa.select(Page))} == {book.id}
     revisions = session.scalar(sa.select(sa.func.count()).select_from(FieldRevision))
     assert revisions == 4  # the reviewed book's three firsts and the correction
+
+
+def test_a_batch_of_pages_exports_as_the_same_pages_saved_one_by_one(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    """The set-based loader gives the export, summary and history that page-by-page saves give:
+    values, boxes (and a missing box), confidences, statuses, reasons, order of fields."""
+    odd = make_record(2, "3", needs_review=frozenset({"child.full_name"}))
+    odd.fields["child.full_name"].bbox = None
+    odd.fields["child.sex"].confidence = 1.5  # clamped to 1.0 either way
+    pages = {1: [make_record(1, "1"), make_record(1, "2")], 2: [odd], 3: []}
+    other = get_or_create_book(
+        session,
+        register_type="birth",
+        book_no="09",
+        year=2015,
+        registration_authority="UBND phường Ngọc Lâm",
+        source_sha256="d" * 64,
+        source_name="so-khai-sinh-2015-q09.pdf",
+        page_count=3,
+    )
+    upsert_pages(
+        session, other, [PageInfo(n, f"{n + 7:064x}", f"p/{n}.png", 2480, 3508) for n in pages]
+    )
+    save_book_pages(session, book.id, pages, extractor_version="v1")
+    for page_no, records in pages.items():
+        save_page_records(session, other.id, page_no, records, extractor_version="v1")
+
+    def without_book_no(book_no: str) -> list[dict[str, object]]:
+        return [
+            {k: v for k, v in e.items() if k != "book_no"}
+            for e in iter_export_records(session, book_no=book_no)
+        ]
+
+    assert without_book_no("01") == without_book_no("09")
+    assert without_book_no("01")[2]["fields"]["child.sex"]["confidence"] == 1.0  # type: ignore[index]
+    summaries = [book_summary(session, b.id) for b in (book, other)]
+    for s in summaries:
+        for key in ("book_id", "book_no", "source_name"):
+            s.pop(key, None)
+    assert summaries[0] == summaries[1]
+    revisions = session.execute(
+        sa.select(Record.book_id, FieldRevision.revision_no, FieldRevision.new_value)
+        .join(FieldValueRow, FieldRevision.field_value_id == FieldValueRow.id)
+        .join(Record, FieldValueRow.record_id == Record.id)
+        .order_by(Record.page_no, Record.index_on_page, FieldValueRow.id)
+    ).all()
+    assert [r[1:] for r in revisions if r[0] == book.id] == [
+        r[1:] for r in revisions if r[0] == other.id
+    ]
