@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -59,53 +60,84 @@ def find_persons(
     kinds: tuple[RegisterType, ...] = (RegisterType.BIRTH, RegisterType.DEATH),
     limit: int = MAX_HITS,
 ) -> list[PersonHit]:
-    """Persons on final records by personal number, or by full name and ISO date of birth."""
+    """Persons on final records by personal number, or by full name and ISO date of birth:
+    for each kind and role in turn, up to ``limit`` records in record order; the first
+    ``limit`` of all. Two round trips whatever the kinds: the records, then their values."""
     if personal_id is None and not (full_name and date_of_birth):
         raise ValueError("a personal number, or a full name and a date of birth, is needed")
-    hits: list[PersonHit] = []
-    for kind in kinds:
-        for role in ROLES[kind]:
-            key = f"{role}.personal_id" if personal_id is not None else f"{role}.full_name"
-            wanted = personal_id if personal_id is not None else normalise_name(full_name or "")
-            match = aliased(FieldValueRow)
-            stmt = (
-                sa.select(Record.id)
-                .join(match, match.record_id == Record.id)
-                .join(Book, Book.id == Record.book_id)
-                .where(
-                    match.key == key,
-                    match.value == wanted,
-                    Book.register_type == kind,
-                    Record.final_at.is_not(None),
-                    Record.superseded_at.is_(None),
-                )
-            )
-            if personal_id is None:
-                born = aliased(FieldValueRow)
-                stmt = stmt.join(born, born.record_id == Record.id).where(
-                    born.key == f"{role}.date_of_birth", born.value == date_of_birth
-                )
-            ids = list(session.scalars(stmt.order_by(Record.id).limit(limit)))
-            hits += _hits(session, ids, kind, role)
-    return hits[:limit]
+    pairs = _pairs(kinds)
+    wanted = personal_id if personal_id is not None else normalise_name(full_name or "")
+    found = session.execute(
+        _records_statement(kinds, personal_id is not None),
+        {"wanted": wanted, "born": date_of_birth, "limit": limit},
+    ).all()
+    ordered = sorted((int(pair), int(rid)) for pair, rid in found)[:limit]
+    return _hits(session, [(rid, *pairs[pair]) for pair, rid in ordered])
 
 
-def _hits(session: Session, ids: list[int], kind: RegisterType, role: str) -> list[PersonHit]:
-    if not ids:
-        return []
-    values: dict[int, dict[str, str | None]] = {i: {} for i in ids}
-    for record_id, key, value in session.execute(
-        sa.select(FieldValueRow.record_id, FieldValueRow.key, FieldValueRow.value).where(
-            FieldValueRow.record_id.in_(ids)
-        )
-    ):
-        values[record_id][key] = value
-    where = {
-        rid: (office, book_no, entry_no)
-        for rid, office, book_no, entry_no in session.execute(
-            sa.select(Record.id, Book.registration_authority, Book.book_no, Record.entry_no)
+def _pairs(kinds: tuple[RegisterType, ...]) -> list[tuple[RegisterType, str]]:
+    return [(kind, role) for kind in kinds for role in ROLES[kind]]
+
+
+@cache
+def _records_statement(kinds: tuple[RegisterType, ...], by_number: bool) -> sa.Executable:
+    """For each (kind, role): up to ``:limit`` final records whose role has ``:wanted`` as its
+    personal number (or full name, and ``:born`` as date of birth), in record order. Built
+    once per shape (building it costs more than running it)."""
+    parts = []
+    for i, (kind, role) in enumerate(_pairs(kinds)):
+        key = f"{role}.personal_id" if by_number else f"{role}.full_name"
+        match = aliased(FieldValueRow)
+        stmt = (
+            sa.select(sa.literal(i).label("pair"), Record.id.label("record_id"))
+            .join(match, match.record_id == Record.id)
             .join(Book, Book.id == Record.book_id)
-            .where(Record.id.in_(ids))
+            .where(
+                match.key == key,
+                match.value == sa.bindparam("wanted", type_=sa.Text()),
+                Book.register_type == kind,
+                Record.final_at.is_not(None),
+                Record.superseded_at.is_(None),
+            )
         )
-    }
-    return [PersonHit(i, kind, role, values[i], where[i][0], where[i][1], where[i][2]) for i in ids]
+        if not by_number:
+            born = aliased(FieldValueRow)
+            stmt = stmt.join(born, born.record_id == Record.id).where(
+                born.key == f"{role}.date_of_birth",
+                born.value == sa.bindparam("born", type_=sa.Text()),
+            )
+        limited = stmt.order_by(Record.id).limit(sa.bindparam("limit", type_=sa.Integer()))
+        parts.append(sa.select(limited.subquery()))
+    return sa.union_all(*parts) if len(parts) > 1 else parts[0]
+
+
+_VALUES = (
+    sa.select(
+        FieldValueRow.record_id,
+        FieldValueRow.key,
+        FieldValueRow.value,
+        Book.registration_authority,
+        Book.book_no,
+        Record.entry_no,
+    )
+    .join(Record, Record.id == FieldValueRow.record_id)
+    .join(Book, Book.id == Record.book_id)
+    .where(FieldValueRow.record_id.in_(sa.bindparam("ids", expanding=True)))
+)
+
+
+def _hits(session: Session, found: list[tuple[int, RegisterType, str]]) -> list[PersonHit]:
+    """The hits of (record id, kind, role), in that order: each record's values and where."""
+    if not found:
+        return []
+    ids = sorted({rid for rid, _, _ in found})
+    values: dict[int, dict[str, str | None]] = {i: {} for i in ids}
+    where: dict[int, tuple[str, str, str | None]] = {}
+    for record_id, key, value, office, book_no, entry_no in session.execute(_VALUES, {"ids": ids}):
+        values[record_id][key] = value
+        where[record_id] = (office, book_no, entry_no)
+    return [
+        PersonHit(rid, kind, role, values[rid], *where[rid])
+        for rid, kind, role in found
+        if rid in where
+    ]
