@@ -26,7 +26,7 @@ from extraction.extract import BookContext
 from extraction.types import RecordResult, RegisterType
 from flows import steps
 from ingest import ingest_book
-from ocr.table import table_path
+from ocr.table import TableReading, table_path
 from ocr.types import PageText
 
 SEEDS: dict[str, dict[str, int]] = {
@@ -79,7 +79,8 @@ def run_book(out: Path, data_dir: Path, workers: int = 2) -> tuple[list[dict[str
         if not o.ok or o.ocr_path is None:
             continue
         got, _ = steps.extract_stored_page(PageText.load(o.ocr_path), o.ocr_path, o.page_no, ctx)
-        tables += int(table_path(o.ocr_path).exists())
+        tp = table_path(o.ocr_path)
+        tables += int(tp.exists() and TableReading.load(tp).grid_found)
         records.extend(got)
     return [export_dict(r) for r in records], len(outcomes), tables
 

@@ -14,6 +14,7 @@ checked and scored by the form layout's own functions (``extraction.extract``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -569,10 +570,18 @@ def _header_row(table: TableReading, form: RegisterForm) -> int:
 TABLE_NOT_FOUND = "table_not_found"
 
 
+# A ledger's header joins stacked labels with ";" — a form's labels never are.
+MIN_HEADER_SEMICOLONS = 3
+
+
 def looks_like_ledger(page: PageText, register_type: str) -> bool:
-    """Does a page read whole show a ledger's header (several column shapes on its lines)?"""
+    """Does a page read whole show a ledger's header (several column shapes on its lines, their
+    labels joined by semicolons)?"""
     form = form_for(register_type)
-    texts = [_fold(" ".join(w.text for w in ln.words)) for ln in page.lines[:40]]
+    top = page.lines[:40]
+    if sum(w.text.count(";") for ln in top for w in ln.words) < MIN_HEADER_SEMICOLONS:
+        return False
+    texts = [_fold(" ".join(w.text for w in ln.words)) for ln in top]
     joined = " ".join(texts)
     hits = 0
     for _, per_item in _shape_variants(form.register_type):
@@ -586,6 +595,35 @@ def _score_partial(text: str, per_item: tuple[tuple[str, ...], ...]) -> float:
     return float(fuzz.partial_ratio(" ".join(chosen), text))
 
 
+# Between two ledger rows lies a rule and a cell's padding: a band free of text at least this
+# many text heights high (lines of one cell are closer).
+ROW_GAP = 0.9
+
+
+def _text_rows(page: PageText, height: float) -> list[list[Word]]:
+    """Words grouped into the table's rows by the empty bands between them, top to bottom, on
+    the straightened page (boxes are on the page as scanned: the page's skew is undone, as
+    ``extraction.layout.visual_lines`` does)."""
+    angle = math.radians(-page.skew if page.rotation == 0 else page.skew)
+    cos, sin = math.cos(angle), math.sin(angle)
+    cx0, cy0 = page.width / 2, page.height / 2
+
+    def top(w: Word) -> float:
+        x, y = (w.bbox[0] + w.bbox[2]) / 2 - cx0, (w.bbox[1] + w.bbox[3]) / 2 - cy0
+        return x * sin + y * cos - (w.bbox[3] - w.bbox[1]) / 2
+
+    rows: list[list[Word]] = []
+    bottom = 0.0
+    for w in sorted(page.words, key=top):
+        t = top(w)
+        if not rows or t - bottom >= ROW_GAP * height:
+            rows.append([])
+            bottom = t
+        rows[-1].append(w)
+        bottom = max(bottom, t + w.bbox[3] - w.bbox[1])
+    return rows
+
+
 def extract_untabled_page(
     page: PageText,
     page_no: int,
@@ -593,38 +631,39 @@ def extract_untabled_page(
     *,
     thresholds: Thresholds | None = None,
 ) -> list[RecordResult]:
-    """A ledger page whose grid was not found, read whole: entries start at the numbers in the
-    page's leftmost text column; each gets a record with its number, the row's text kept as
-    the raw of ``notes`` for the reviewer, and every field flagged ``table_not_found``.
-    No entry is dropped; nothing is accepted."""
+    """A ledger page whose grid was not found, read whole: its rows are told apart by the empty
+    bands between them (below the header, whose labels are joined by ";"); each row gets a record
+    with the first short number at its left as the entry number, the row's text kept as the raw
+    of ``notes`` for the reviewer, and every field flagged ``table_not_found``. No row is
+    dropped; nothing is accepted."""
     form = form_for(ctx.register_type)
     th = _thresholds(form, thresholds)
     words = [w for ln in page.lines for w in ln.words]
     if not words:
         return []
-    left = min(w.bbox[0] for w in words)
     height = median([w.bbox[3] - w.bbox[1] for w in words])
-    starts = sorted(
-        (w for w in words if w.bbox[0] - left < 3 * height and w.text.strip(".").isdigit()),
-        key=lambda w: w.bbox[1],
-    )
+    rows = _text_rows(page, height)
+    header = next((i for i, r in enumerate(rows) if any(";" in w.text for w in r)), -1)
     records: list[RecordResult] = []
-    for i, start in enumerate(starts):
-        y0 = start.bbox[1] - height / 2
-        y1 = starts[i + 1].bbox[1] - height / 2 if i + 1 < len(starts) else float(page.height)
-        row = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 < y1 and w is not start]
+    for row in rows[header + 1 :]:
+        if len(row) < 4:
+            continue  # the page number under the table, a speck
+        row = sorted(row, key=lambda w: (w.bbox[0], w.bbox[1]))
+        numbers = [
+            w for w in row if 1 <= len(w.text.strip(".")) <= 5 and w.text.strip(".").isdigit()
+        ]
+        first = numbers[0] if numbers and numbers[0] is row[0] else None
+        rest = [w for w in row if w is not first]
+        box = union_bbox([w.bbox for w in row])
         raw = {
-            "entry_no": RawField("entry_no", [start], 1.0, page_no, start.bbox),
-            "notes": RawField("notes", row, 1.0, page_no, union_bbox([w.bbox for w in row]))
-            if row
-            else RawField("notes", [], 1.0, page_no, start.bbox),
+            "entry_no": RawField("entry_no", [first] if first else [], 1.0, page_no, box),
+            "notes": RawField("notes", rest, 1.0, page_no, box),
         }
         fields = normalise_entry(raw, form)
         entry_no = fields.pop("entry_no", None)
         notes = fields["notes"]
-        if row:  # the row as read, for the reviewer: not a value
-            notes.value = None
-            notes.raw = " ".join(w.text for w in row)
+        notes.value = None  # the row as read, for the reviewer: not a value
+        notes.raw = " ".join(w.text for w in sorted(rest, key=lambda w: (w.bbox[1], w.bbox[0])))
         for f in fields.values():
             f.reasons = [TABLE_NOT_FOUND]
             f.confidence = 0.0

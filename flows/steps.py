@@ -98,6 +98,7 @@ def read_stored_page(
             table = read_table_page(image, engine) if options is None else None
             if table is not None:
                 table.save(table_path(out))
+            if table is not None and table.grid_found:
                 text, warnings = table.page_text(), ["ledger_table"]
             else:
                 reading = read_page(image, engine, options, plausibility=text_plausibility)
@@ -183,17 +184,18 @@ def extract_stored_page(
 ) -> tuple[list[RecordResult], str]:
     """A read page's records, by its layout, and the extractor version that made them.
 
-    A ledger page read cell by cell has its table kept beside its text; a page read whole that
-    holds no form entries but shows a ledger's column labels is a ledger page whose grid was
-    not found: its entries are kept with every field for review."""
+    A ledger page read cell by cell has its table kept beside its text; a page with long
+    vertical rules whose grid could not be made out (kept as a table without cells), or a page
+    read whole that shows a ledger's column labels, is a ledger page whose grid was not found:
+    its entries are kept with every field for review."""
     table_file = table_path(ocr_path)
     ledger_version = f"{EXTRACTOR_VERSION}/{LEDGER_VERSION}"
-    if table_file.exists():
-        return extract_table_page(TableReading.load(table_file), page_no, ctx), ledger_version
-    records = extract_page(text, page_no, ctx)
-    if not records and looks_like_ledger(text, ctx.register_type.value):
+    table = TableReading.load(table_file) if table_file.exists() else None
+    if table is not None and table.grid_found:
+        return extract_table_page(table, page_no, ctx), ledger_version
+    if table is not None or looks_like_ledger(text, ctx.register_type.value):
         return extract_untabled_page(text, page_no, ctx), ledger_version
-    return records, EXTRACTOR_VERSION
+    return extract_page(text, page_no, ctx), EXTRACTOR_VERSION
 
 
 def load_page(

@@ -187,6 +187,10 @@ class TableReading:
     engine: str = ""
     skew: float = 0.0
 
+    @property
+    def grid_found(self) -> bool:
+        return self.n_cols > 0
+
     def cell(self, row: int, col: int) -> Cell:
         return self.cells[row * self.n_cols + col]
 
@@ -297,7 +301,9 @@ def straighten(grey: np.ndarray) -> Preprocessed:
 
 
 def read_table_page(image: np.ndarray, engine: OcrEngine) -> TableReading | None:
-    """Read a ledger page cell by cell; None when the page holds no ruled table."""
+    """Read a ledger page cell by cell; None when the page holds no ruled table. A page that
+    shows long vertical rules but whose grid cannot be made out gives a reading without cells
+    (``grid_found`` false): the caller reads it whole and knows it for a ledger page."""
     height, width = image.shape[:2]
     grey = to_grey(image)
     if not looks_ruled(grey):
@@ -305,7 +311,7 @@ def read_table_page(image: np.ndarray, engine: OcrEngine) -> TableReading | None
     pre = straighten(grey)
     grid = find_grid(pre.image)
     if grid is None:
-        return None
+        return TableReading(width=width, height=height, n_rows=0, n_cols=0, cells=[], skew=pre.skew)
     clean = erase(pre.image, rules_mask(pre.image, min_len=120))
     clean = erase(clean, enclosed_dots_mask(clean))
     ink_below, _ = cv2.threshold(clean, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

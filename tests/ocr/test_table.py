@@ -90,3 +90,14 @@ def test_a_page_without_a_table_is_not_read_as_one() -> None:
     blank_form = np.full((1754, 2480), 255, np.uint8)
     cv2.putText(blank_form, "Ho va ten: AN", (200, 400), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 3)
     assert read_table_page(blank_form, shared_engine()) is None
+
+
+def test_vertical_rules_without_a_grid_give_a_reading_without_cells() -> None:
+    from flows.steps import shared_engine
+
+    img = Image.new("L", (2480, 1754), 255)
+    draw = ImageDraw.Draw(img)
+    for x in XS:
+        draw.line([(x, 300), (x, 1500)], fill=20, width=3)
+    reading = read_table_page(np.asarray(img), shared_engine())
+    assert reading is not None and not reading.grid_found and reading.cells == []
