@@ -5,6 +5,7 @@ validation. :func:`make_test_pki` makes a throwaway CA and office certificate (t
 from __future__ import annotations
 
 import io
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,10 +59,34 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str = "", location: 
         reason=reason or None,
         location=location or None,
     )
+    reserved = _RESERVED.get(signer)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = io.BytesIO()
-    signers.sign_pdf(writer, meta, signer=signer, output=out)
-    return out.getvalue()
+    try:
+        signers.sign_pdf(writer, meta, signer=signer, output=out, bytes_reserved=reserved)
+    except Exception:
+        if reserved is None:
+            raise
+        _RESERVED.pop(signer, None)  # the signer's container outgrew the room: estimate again
+        return sign_pdf(pdf, signer, reason=reason, location=location)
+    signed = out.getvalue()
+    if reserved is None:
+        _RESERVED[signer] = _reserved_bytes(signed)
+    return signed
+
+
+# pyHanko sizes the room for the signature by signing once in a dry run before signing for
+# real; a signer's containers are all about the same size, so the room its first signature
+# needed (pyHanko's estimate, with its margin) is reserved for the next ones: half the work.
+_RESERVED: weakref.WeakKeyDictionary[signers.Signer, int] = weakref.WeakKeyDictionary()
+
+
+def _reserved_bytes(pdf: bytes) -> int:
+    """The room the PDF's signature was given, as pyHanko counts it: the hex digits between
+    the two signed byte ranges (less the string's angle brackets)."""
+    sig = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures[0]
+    start, first, second, _length = (int(x) for x in sig.sig_object["/ByteRange"])
+    return second - (start + first) - 2
 
 
 @dataclass(frozen=True)
