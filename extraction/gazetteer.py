@@ -318,7 +318,9 @@ def parse_place(text: str) -> PlaceParse:
     i = len(parts) - 1
     old_p, new_p, accents_ok = _find_province(parts[i])
     if old_p is None and new_p is None:
-        if parts[i].kind in PROVINCE_KINDS and len(parts) > 1:
+        last = parts[i]
+        # "thành phố Thủ Đức" (a city of a province, the province left out) is no error
+        if last.kind == "tỉnh" or (last.kind == "thành phố" and not _is_district(last.name)):
             reasons.append("place_province_unknown")
         return PlaceParse(street=", ".join(p.text for p in parts), reasons=tuple(reasons))
     if not accents_ok:
@@ -372,6 +374,16 @@ def parse_place(text: str) -> PlaceParse:
         district = _district_of(ward, old_p)
     street = ", ".join(p.text for p in parts[: i + 1]) or None
     return _result(old_p, new_p, district, ward, street, era, reasons)
+
+
+@cache
+def _district_keys() -> frozenset[str]:
+    g = gazetteer()
+    return frozenset(k for index in g.districts.values() for k in index.by_key)
+
+
+def _is_district(name: str) -> bool:
+    return name_key(name) in _district_keys()
 
 
 def _names_in(c: _Component) -> set[str]:

@@ -88,7 +88,16 @@ def test_facility_with_a_ward_inside() -> None:
     assert r.street == "Trạm y tế xã Uy Nỗ"
 
 
-@pytest.mark.parametrize("text", ["Bệnh viện Thanh Nhàn", "Thôn Bắc, tỉnh Yên Bái", "", "..."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bệnh viện Thanh Nhàn",
+        "Thôn Bắc, tỉnh Yên Bái",
+        "",
+        "...",
+        "phường Linh Trung, thành phố Thủ Đức",  # a city of a province, the province left out
+    ],
+)
 def test_no_unit_or_no_ward_is_no_error(text: str) -> None:
     assert parse_place(text).ok
 
@@ -100,6 +109,8 @@ def test_no_unit_or_no_ward_is_no_error(text: str) -> None:
         ("phường Ngọc Lârn, quận Long Biên, TP Hà Nội", "place_ward_not_in_district"),
         ("xã Minh Lộc, huyện Thuận Châu, tỉnh Thanh Hóa", "place_district_not_in_province"),
         ("xã Minh Lộc, tỉnh Nam Địch", "place_province_unknown"),
+        ("tỉnh Nam Địch", "place_province_unknown"),
+        ("phường 5, thành phố Xyz", "place_province_unknown"),
         ("xã Minh Lộc, huyện Hậu Lộc, tỉnh Thanh Hoa", "place_name_accents_differ"),
         ("phường Ngọc Lâm, quận Long Biền, TP Hà Nội", "place_name_accents_differ"),
         ("phường Xyz, thành phố Hà Nội", "place_ward_not_in_district"),
