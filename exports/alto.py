@@ -13,7 +13,7 @@ import statistics
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from exports.source import BookSource, ExportReport, PageSource
+from exports.source import BookSource, ExportReport, PageSource, clean_word
 from ocr.types import Line, PageText, union_bbox
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
@@ -109,15 +109,15 @@ def page_alto(text: PageText, page_no: int, *, file_name: str, sha256: str | Non
             n_line += 1
             line_el = ET.SubElement(block, _q("TextLine"), {"ID": f"line_{n_line}"})
             _box(line_el, ln.bbox)
-            kept = [w for w in ln.words if w.text.strip()]
-            for i, w in enumerate(kept):
+            kept = [(clean_word(w.text), w) for w in ln.words if clean_word(w.text)]
+            for i, (content, w) in enumerate(kept):
                 n_word += 1
                 s = ET.SubElement(line_el, _q("String"), {"ID": f"string_{n_word}"})
-                s.set("CONTENT", w.text.strip())
+                s.set("CONTENT", content)
                 _box(s, w.bbox)
                 s.set("WC", _conf(w.conf))
                 if i + 1 < len(kept):
-                    gap = kept[i + 1].bbox[0] - w.bbox[2]
+                    gap = kept[i + 1][1].bbox[0] - w.bbox[2]
                     sp = ET.SubElement(line_el, _q("SP"))
                     sp.set("HPOS", str(w.bbox[2]))
                     sp.set("VPOS", str(w.bbox[1]))

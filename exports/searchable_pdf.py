@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from exports.pdf import binary_streams, jpeg_reader, points, text_font
-from exports.source import BookSource, ExportReport
+from exports.source import BookSource, ExportReport, clean_word
 from ocr.types import PageText
 
 INVISIBLE = 3  # PDF text render mode: neither fill nor stroke
@@ -32,15 +32,14 @@ def draw_text_layer(canvas: Canvas, text: PageText, page_w: float, page_h: float
     sx, sy = page_w / max(1, text.width), page_h / max(1, text.height)
     n = 0
     for line in text.lines:
-        words = [w for w in line.words if w.text.strip()]
+        words = [(clean_word(w.text), w) for w in line.words if clean_word(w.text)]
         if not words:
             continue
-        y0 = min(w.bbox[1] for w in words)
-        y1 = max(w.bbox[3] for w in words)
+        y0 = min(w.bbox[1] for _, w in words)
+        y1 = max(w.bbox[3] for _, w in words)
         size = max(1.0, (y1 - y0) * sy / em)
         baseline = page_h - y1 * sy - descent / 1000 * size
-        for w in words:
-            word = w.text.strip()
+        for word, w in words:
             x0, _, x1, _ = w.bbox
             natural = pdfmetrics.stringWidth(word, font, size)
             target = max(0.5, (x1 - x0) * sx)

@@ -86,6 +86,12 @@ class ExportReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def clean_word(text: str) -> str:
+    """An OCR word as the exports write it: control characters (never letters; XML cannot hold
+    most of them) dropped, ends trimmed."""
+    return "".join(ch for ch in text if ch >= " ").strip()
+
+
 def safe_name(text: str) -> str:
     """``01/2016`` → ``01-2016``: letters, digits, ``.``, ``_`` and ``-`` only."""
     out = re.sub(r"[^0-9A-Za-z._-]+", "-", text).strip("-.")
