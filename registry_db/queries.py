@@ -358,15 +358,13 @@ class NameIndex:
             arr = self._years_np[year] = np.unique(np.array(self._years.get(year, []), np.intp))
         return arr
 
-    def scores(
-        self, folded: str, threshold: float, year: int | None = None
-    ) -> list[tuple[str, float]] | None:
+    def scores(self, folded: str, threshold: float, year: int | None = None) -> ScoredNames | None:
         """Every name at least ``threshold`` alike ``folded`` (of a mention born in ``year``,
         when given), best first; None for a query of more than 63 trigrams."""
         query = sorted(trigrams(folded))
         n = len(query)
         if not n or n > 63:
-            return None if n else []
+            return None if n else ScoredNames([], np.zeros(0, np.intp), np.zeros(0, np.float32))
         with self._lock:
             matrix, counts, names = self.word_matrix, self.trigram_counts, self.names
             bits = np.zeros(len(self.words), np.uint64)
@@ -382,9 +380,27 @@ class NameIndex:
         hit = np.flatnonzero(sim.astype(np.float64) >= threshold)
         order = hit[np.argsort(-sim[hit], kind="stable")]
         ids = subset[order] if subset is not None else order
-        return [
-            (names[i], float(sim[k])) for i, k in zip(ids.tolist(), order.tolist(), strict=True)
-        ]
+        return ScoredNames(names, ids, sim[order])
+
+
+class ScoredNames:
+    """Names with their similarity, best first (materialised a slice at a time: a common
+    name has tens of thousands of look-alikes and a search reads only the first few)."""
+
+    def __init__(
+        self, names: list[str], ids: npt.NDArray[np.intp], sims: npt.NDArray[np.float32]
+    ) -> None:
+        self._names, self._ids, self._sims = names, ids, sims
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def sim(self, i: int) -> float:
+        return float(self._sims[i])
+
+    def chunk(self, start: int, stop: int) -> list[tuple[str, float]]:
+        ids, sims = self._ids[start:stop].tolist(), self._sims[start:stop].tolist()
+        return [(self._names[i], float(s)) for i, s in zip(ids, sims, strict=True)]
 
 
 _NAME_INDEXES: dict[str, NameIndex] = {}
@@ -420,7 +436,7 @@ def _search_postgresql(
     rows: list[tuple[int, str | None, float]] = []
     done, batch = 0, 16
     while done < len(scored):
-        chunk = dict(scored[done : done + batch])
+        chunk = dict(scored.chunk(done, done + batch))
         done += len(chunk)
         batch *= 4
         wanted = sa.func.unnest(sa.literal(list(chunk), ARRAY(sa.String()))).table_valued("name")
@@ -440,7 +456,7 @@ def _search_postgresql(
         if len(rows) >= fetch:
             rows.sort(key=lambda r: (-r[2], r[0]))
             del rows[fetch:]
-            if done >= len(scored) or scored[done][1] < rows[-1][2]:
+            if done >= len(scored) or scored.sim(done) < rows[-1][2]:
                 break
     rows.sort(key=lambda r: (-r[2], r[0]))
     return rows[:fetch]

@@ -177,8 +177,9 @@ def test_name_index_scores_are_pg_trgm_similarity() -> None:
     index._add([(i + 1, name, 1980 + i % 3) for i, name in enumerate(names)])
     for query in ("nguyen van anh", "thi lan", "nguyen thi hong nhung tuan", "xyz", "an an"):
         want = {n: q.similarity(n, query) for n in names}
-        got = index.scores(query, q.SIMILARITY_THRESHOLD)
-        assert got is not None
+        scored = index.scores(query, q.SIMILARITY_THRESHOLD)
+        assert scored is not None
+        got = scored.chunk(0, len(scored))
         assert [n for n, _ in got] == sorted(
             (n for n in names if want[n] >= q.SIMILARITY_THRESHOLD),
             key=lambda n: (-want[n], names.index(n)),
@@ -186,7 +187,7 @@ def test_name_index_scores_are_pg_trgm_similarity() -> None:
         assert all(abs(s - want[n]) < 1e-9 for n, s in got)
         in_1981 = index.scores(query, q.SIMILARITY_THRESHOLD, year=1981)
         assert in_1981 is not None
-        assert {n for n, _ in in_1981} == {
+        assert {n for n, _ in in_1981.chunk(0, len(in_1981))} == {
             n for i, n in enumerate(names) if i % 3 == 1 and want[n] >= q.SIMILARITY_THRESHOLD
         }
 
