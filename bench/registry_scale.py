@@ -56,6 +56,7 @@ WORK = ROOT / "out" / "registry_scale"
 DB_NAME = "civreg_bench"
 PERSONS_PER_FAMILY = 7.1  # generate_population: 7.13–7.17 persons a family (seeds 1, 4242)
 RECORDS_PER_PAGE = 10
+BASELINE_QUERIES = 40  # the one-query baseline takes seconds a query on a million persons
 EXTRACTOR = "bench-scale"
 APPROVED_AT = "2025-01-15 09:00:00+00"
 BIG_TABLES = (
@@ -510,7 +511,10 @@ def measure_queries(url: str, n: int = 200, seed: int = 1) -> dict[str, Any]:
             s.rollback()
             for label, with_year in (("name_year", True), ("name_only", False)):
                 runs: dict[str, list[list[int]]] = {}
-                for how, search in (("", q.search_persons), ("_one_query", one_query_search)):
+                for how, search, k in (
+                    ("", q.search_persons, n),
+                    ("_one_query", one_query_search, min(n, BASELINE_QUERIES)),
+                ):
                     calls: list[Callable[[], object]] = [
                         functools.partial(
                             search,
@@ -518,21 +522,23 @@ def measure_queries(url: str, n: int = 200, seed: int = 1) -> dict[str, Any]:
                             fold_accents(name).upper(),
                             birth_year=year if with_year else None,
                         )
-                        for name, year, _ in sample
+                        for name, year, _ in sample[:k]
                     ]
                     _timed(calls[:10])  # warm the caches the first queries would otherwise pay
                     times, answers = _timed(calls)
                     runs[how] = [[h.person.person_id for h in hits] for hits in answers]  # type: ignore[attr-defined]
                     found = sum(
                         person in ids[:5]
-                        for (_, _, person), ids in zip(sample, runs[how], strict=True)
+                        for (_, _, person), ids in zip(sample, runs[how], strict=False)
                     )
                     out[f"search_{label}{how}"] = {
                         **percentiles(times),
-                        "top5": round(found / n, 4),
+                        "top5": round(found / k, 4),
                     }
-                same = sum(a == b for a, b in zip(runs[""], runs["_one_query"], strict=True))
-                out[f"search_{label}"]["same_answers_as_one_query"] = round(same / n, 4)
+                same = sum(a == b for a, b in zip(runs[""], runs["_one_query"], strict=False))
+                out[f"search_{label}"]["same_answers_as_one_query"] = (
+                    f"{same}/{len(runs['_one_query'])}"
+                )
             times, answers = _timed(
                 [functools.partial(q.persons_by_personal_number, s, p) for p in pids]
             )
