@@ -263,7 +263,13 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("x.", "xã"),
     ("t.", "tỉnh"),
 )
-_COMPONENT_SPLIT_RE = re.compile(r"\s*[,;]\s*|\s+[-–]\s+")
+_COMPONENT_SPLIT_RE = re.compile(r"\s*[,;]\s*")
+# A spaced dash parts components only before a unit word: "phường X - quận Y", not the
+# names "Phan Rang - Tháp Chàm", "Bà Rịa - Vũng Tàu".
+_DASH_SPLIT_RE = re.compile(
+    r"\s+[-–]\s+(?=(?:" + "|".join(re.escape(w) for w, _ in _PREFIXES) + r")(?:\s|(?<=\.)))",
+    re.I,
+)
 _EMBEDDED_WARD_RE = re.compile(r"\b(phường|xã|thị trấn|P\.|X\.|TT\.)\s*(\S.*)$", re.I)
 
 
@@ -292,7 +298,10 @@ def _component(text: str) -> _Component:
 
 def components(text: str) -> list[str]:
     """The comma-separated parts of an address, cleaned."""
-    return [p for p in (c.strip(" .") for c in _COMPONENT_SPLIT_RE.split(clean_text(text))) if p]
+    pieces = [
+        d for c in _COMPONENT_SPLIT_RE.split(clean_text(text)) for d in _DASH_SPLIT_RE.split(c)
+    ]
+    return [p for p in (c.strip(" .") for c in pieces) if p]
 
 
 def _find_province(c: _Component) -> tuple[_Entry | None, _Entry | None, bool]:
@@ -360,8 +369,9 @@ def parse_place(text: str) -> PlaceParse:
         if found:
             # a unit under its own name beats one under a former name (an alias)
             direct = [f for f in found if name_key(f[1].unit.name) in _names_in(parts[i])]
-            found = direct or found
-            era = found[0][0] if len(found) == 1 else None
+            # and one with the same accents beats one of the same letters (Thanh/Thạnh Bình)
+            found = sorted(direct or found, key=lambda f: bool(f[3]))
+            era = found[0][0] if len(found) == 1 or found[1][3] else None
             _, ward, i, why = found[0]
             reasons.extend(why)
         elif c.kind in DISTRICT_KINDS and (c.kind != "thành phố" or parts[-1].kind == "tỉnh"):

@@ -159,3 +159,56 @@ def test_check_places_flags_fields() -> None:
     check_places(fields, place_keys("birth"))
     assert fields["child.home_town"].reasons == ["place_district_not_in_province"]
     assert fields["child.place_of_birth"].reasons == []
+
+
+_ABBREV = {"phường": "P.", "xã": "X.", "thị trấn": "TT.", "quận": "Q.", "huyện": "H.",
+           "thị xã": "TX.", "thành phố": "TP."}  # fmt: skip
+
+
+def _legacy_rows() -> list[dict[str, str]]:
+    from extraction.gazetteer import _rows
+
+    return [r for r in _rows("admin_units_legacy.csv") if r["ward"]]
+
+
+def test_legacy_units_written_in_every_style_parse_back() -> None:
+    """2,000 random wards of the whole country, full / abbreviated / upper case: the same unit
+    (ward and district codes) comes back, with no reason."""
+    g = gazetteer()
+    rows = _legacy_rows()
+    rng = random.Random(5)
+    for n, r in enumerate(rng.sample(rows, 2000)):
+        prov = g.province_by_code[("legacy", r["province_code"])].unit
+        units = [(r["ward_kind"], r["ward"]), (r["district_kind"], r["district"]),
+                 (prov.kind, prov.name)]  # fmt: skip
+        style = n % 3
+        if style == 1:
+            text = ", ".join(f"{_ABBREV.get(k, k)} {v}" for k, v in units)
+        else:
+            text = ", ".join(f"{k} {v}" for k, v in units)
+        if style == 2:
+            text = text.upper()
+        p = parse_place(f"Số {n}, {text}")
+        assert p.ok, (text, p.reasons)
+        assert p.ward is not None and p.ward.code == r["ward_code"], text
+        assert p.district is not None and p.district.code == r["district_code"], text
+        assert p.street == f"Số {n}"
+        if r["successor_ward_code"]:
+            assert p.successor_ward is not None
+            assert p.successor_ward.code == r["successor_ward_code"]
+
+
+def test_2025_units_parse_back() -> None:
+    from extraction.gazetteer import _rows
+
+    g = gazetteer()
+    rng = random.Random(6)
+    for r in rng.sample(_rows("admin_units_2025.csv"), 500):
+        prov = g.province_by_code[("2025", r["province_code"])].unit
+        p = parse_place(f"{r['ward_kind']} {r['ward']}, {prov.kind} {prov.name}")
+        assert p.ok, (r, p.reasons)
+        # the same name may also be a ward before 2025 (then era is None: both readings fit)
+        assert p.ward is not None and name_key(p.ward.name) == name_key(r["ward"])
+        assert p.era in (None, "2025")
+        if p.era == "2025":
+            assert p.successor_ward == p.ward
