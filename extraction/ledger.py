@@ -486,7 +486,34 @@ def extract_table_page(
         if missing:
             flagged.setdefault("ledger_column_not_found", []).extend(missing)
         records.append(_record(raw, flagged, page_no, ctx, form, th, condition, boxes))
+    mend_entry_numbers(records)
     return records
+
+
+def mend_entry_numbers(records: list[RecordResult]) -> None:
+    """Entry numbers misread within a run of consecutive ones ("128" between 122 and 124, or
+    unreadable): rows of a ledger page are numbered one by one, so a number both neighbours
+    contradict alike is theirs (at the page's ends, the two rows on one side must agree). A
+    skip or a repeat that the neighbours do not contradict alike is left for the book summary."""
+
+    def num(r: RecordResult) -> int | None:
+        return int(r.entry_no) if r.entry_no and r.entry_no.isdigit() else None
+
+    nums = [num(r) for r in records]
+    last = len(nums) - 1
+    for k in range(len(nums)):
+        prev = nums[k - 1] if k > 0 else None
+        nxt = nums[k + 1] if k < last else None
+        expect: int | None = None
+        if prev is not None and nxt is not None:
+            expect = prev + 1 if nxt == prev + 2 else None
+        elif k == 0 and nxt is not None and k + 2 <= last and nums[k + 2] == nxt + 1:
+            expect = nxt - 1
+        elif k == last and prev is not None and k >= 2 and nums[k - 2] == prev - 1:
+            expect = prev + 1
+        if expect is not None and expect > 0 and nums[k] != expect:
+            nums[k] = expect
+            records[k].entry_no = str(expect)
 
 
 # A column of numbers whose header was misread ("Nó" for "Số") is the entry numbers: at this

@@ -178,3 +178,16 @@ def test_a_garbled_header_over_a_column_of_dates_is_the_registration_date() -> N
     garbled = [HEADERS[0], "à đăng k tý Ng ý", *HEADERS[2:]]
     records = extract_table_page(_table([_row(1, "7"), _row(2, "8")], garbled), 1, CTX)
     assert records[0].fields["registration_date"].value == "2019-01-05"
+
+
+def test_a_misread_entry_number_between_consecutive_ones_is_mended() -> None:
+    rows = [_row(1, "122"), _row(2, "128"), _row(3, "124"), _row(4, "125")]
+    records = extract_table_page(_table(rows, HEADERS), 1, CTX)
+    assert [r.entry_no for r in records] == ["122", "123", "124", "125"]
+    skip = [_row(1, "5"), _row(2, "6"), _row(3, "8"), _row(4, "9")]  # a real skip stays
+    assert [r.entry_no for r in extract_table_page(_table(skip, HEADERS), 1, CTX)] == [
+        "5",
+        "6",
+        "8",
+        "9",
+    ]
