@@ -265,6 +265,11 @@ _ISSUER_RE = re.compile(
     r"\b(?:của|do|cua)\s+(?P<who>(?:UBND|Ủy ban|Uỷ ban|Chủ tịch|Sở|Tòa án|Toà án|Bộ|Cục)"
     r"[^,;()]*?)(?=\s*(?:[,;()]|\bcấp\b|\bngày\b|$))",
 )
+_DATE_WORDS_RE = re.compile(
+    r"\b(?:ngày|ngay)\s+(?:[^\W\d_]+\s+){1,4}(?:tháng|thang)\s+(?:[^\W\d_]+\s+){1,3}"
+    r"(?:năm|nam)(?:\s+[^\W\d_]+){1,9}",
+    re.I,
+)
 # Words before a relation that make it the declarant's ("(bà ngoại)", "là mẹ đẻ", "quan hệ: …").
 _RELATION_LEADS = frozenset(("(", "là", "la", ":", "hệ", "he"))
 
@@ -328,6 +333,12 @@ def parse_note(text: str, register_type: str = "birth") -> NoteParse:
             alone = ent.start == 0 and ent.end == len(doc)
             if alone or (ent.start > 0 and doc[ent.start - 1].lower_ in _RELATION_LEADS):
                 parts["relation"] = ident
+    if "decision_date" not in parts and "date" not in parts:
+        # a date written in words: "ngày mười lăm tháng ba năm hai nghìn không trăm mười tám"
+        w = _DATE_WORDS_RE.search(clean)
+        reading = read_date_words(w.group(0)) if w else None
+        if reading is not None:
+            parts["date"] = reading.value.isoformat()
     # a decision's date written before its number ("theo Quyết định ngày … số …")
     if "decision_no" in parts and "decision_date" not in parts and "date" in parts:
         parts["decision_date"] = parts.pop("date")

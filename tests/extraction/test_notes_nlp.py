@@ -83,6 +83,17 @@ def test_pipeline_is_a_blank_vietnamese_one_with_rules() -> None:
             {"kind": "bo_sung", "field": "child.full_name", "field_part": "middle_name"},
         ),
         ("Cấp 02 bản sao Giấy khai sinh", {"kind": "cap_ban_sao", "copies": "2"}),
+        (
+            "Bổ sung quốc tịch theo Quyết định số 8/QĐ-UBND ngày mười lăm tháng ba năm hai"
+            " nghìn không trăm mười tám của UBND phường Ngọc Lâm",
+            {
+                "kind": "bo_sung",
+                "field": "child.nationality",
+                "decision_no": "8/QĐ-UBND",
+                "decision_date": "2018-03-15",
+                "issuer": "UBND phường Ngọc Lâm",
+            },
+        ),
         ("Đăng ký khai sinh kết hợp nhận cha, con", {"kind": "nhan_cha_me_con"}),
         ("Trẻ sinh đôi", {}),
         (
