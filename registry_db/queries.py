@@ -580,11 +580,15 @@ def person_events(session: Session, person_id: int) -> list[EventView]:
     return sorted(out, key=lambda e: (e.event_date or e.registration_date or "9999", e.event_id))
 
 
+# made once: an alias of a wide table costs more to build than the query costs to run
+_ME, _OTHER = aliased(PersonMention), aliased(PersonMention)
+
+
 def _relatives(
     session: Session, person_id: int, kind: RelationKind, *, mine: str, theirs: str, label: str
 ) -> list[RelativeView]:
     """Relationships of ``kind`` where this person's mention is on side ``mine``."""
-    me, other = aliased(PersonMention), aliased(PersonMention)
+    me, other = _ME, _OTHER
     r = Relationship
     mine_col = getattr(r, f"{mine}_mention_id")
     theirs_col = getattr(r, f"{theirs}_mention_id")
