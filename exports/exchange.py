@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from exports.pdf import binary_streams, jpeg_reader, points
+from exports.pdf import binary_streams, jpeg_reader, open_image, points
 from exports.source import BookSource, ExportReport, PageSource, RecordSource, safe_name
 from extraction.forms import ID_DOC_TYPES, FieldType, RegisterForm, form_for
 
@@ -172,17 +172,23 @@ class _PageImages:
     def __init__(self, pages: dict[int, PageSource]) -> None:
         self.pages = pages
         self.cache: dict[int, Image.Image] = {}
+        self.problems: dict[int, str] = {
+            n: str(p.image_problem) for n, p in pages.items() if p.image is None
+        }
 
     def get(self, page_no: int) -> Image.Image | None:
+        """The page's image, or None (``problems[page_no]`` says why)."""
         if page_no not in self.cache:
             page = self.pages.get(page_no)
-            if page is None or page.image is None:
+            if page is None or page.image is None or page_no in self.problems:
                 return None
             for old in [n for n in self.cache if n < page_no - 1]:
                 self.cache.pop(old).close()
-            with Image.open(page.image) as im:
-                im.load()
-                self.cache[page_no] = im.copy()
+            try:
+                self.cache[page_no] = open_image(page.image)
+            except (OSError, ValueError, Image.DecompressionBombError) as exc:
+                self.problems[page_no] = f"page {page_no}: its image cannot be read ({exc})"
+                return None
         return self.cache[page_no]
 
     def close(self) -> None:
@@ -281,7 +287,7 @@ def write_book_package(book: BookSource, out_dir: Path) -> ExportReport:
                 for region in regions:
                     image = images.get(region.page_no)
                     if image is None:
-                        problems.append(str(book.pages[region.page_no].image_problem))
+                        problems.append(images.problems[region.page_no])
                         continue
                     crops.append((image.crop(region.bbox), book.pages[region.page_no].dpi))
                 name = record_file_name(row, record) if crops else None

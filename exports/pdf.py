@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 
 from PIL import Image
 from reportlab import rl_config
@@ -23,6 +24,13 @@ PREFERRED_FACE = "DejaVu Sans"
 
 def points(pixels: float, dpi: int) -> float:
     return pixels * 72.0 / dpi
+
+
+def open_image(path: Path) -> Image.Image:
+    """A stored page image, loaded (the file is closed)."""
+    with Image.open(path) as im:
+        im.load()
+        return im.copy()
 
 
 def jpeg_reader(image: Image.Image, *, colour: bool) -> ImageReader:

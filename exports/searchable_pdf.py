@@ -16,7 +16,7 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from exports.pdf import binary_streams, jpeg_reader, points, text_font
+from exports.pdf import binary_streams, jpeg_reader, open_image, points, text_font
 from exports.source import BookSource, ExportReport, clean_word
 from ocr.types import PageText
 
@@ -61,11 +61,16 @@ def _draw_pages(canvas: Canvas, book: BookSource, report: ExportReport) -> tuple
         if page.image is None:
             report.problems.append(f"{book.name}: {page.image_problem}: left out of the PDF")
             continue
-        with Image.open(page.image) as im:
-            im.load()
-            page_w, page_h = points(im.width, page.dpi), points(im.height, page.dpi)
-            canvas.setPageSize((page_w, page_h))
-            canvas.drawImage(jpeg_reader(im, colour=False), 0, 0, page_w, page_h)
+        try:
+            im = open_image(page.image)
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            why = f"page {page_no}: its image cannot be read ({exc})"
+            report.problems.append(f"{book.name}: {why}: left out of the PDF")
+            continue
+        page_w, page_h = points(im.width, page.dpi), points(im.height, page.dpi)
+        canvas.setPageSize((page_w, page_h))
+        canvas.drawImage(jpeg_reader(im, colour=False), 0, 0, page_w, page_h)
+        im.close()
         if page.ocr is None:
             report.problems.append(f"{book.name}: {page.ocr_problem}: the page has no text layer")
         else:

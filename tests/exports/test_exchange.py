@@ -21,6 +21,7 @@ from exports.exchange import (
     record_regions,
     write_book_package,
 )
+from exports.searchable_pdf import write_book_pdf
 from exports.source import load_books, load_records
 from extraction.forms import FORMS
 from tests.exports.conftest import BOOK_NO, DPI, HEIGHT, WIDTH, Registry
@@ -112,3 +113,18 @@ def test_region_is_the_whole_page_without_boxes(registry: Registry) -> None:
         f["bbox"] = None
     (region,) = record_regions(record, book.pages)
     assert region.whole_page and region.bbox == (0, 0, WIDTH, HEIGHT)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_damaged_page_image_is_named_not_fatal(registry: Registry, tmp_path: Path) -> None:
+    (book,) = load_books(registry.session, registry.data_dir, book_no=BOOK_NO)
+    page2 = book.pages[2].image
+    assert page2 is not None
+    page2.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    book.records = load_records(registry.session, book)
+    report = write_book_package(book, tmp_path / "zip")
+    assert len(report.files) == 1 and report.counts == {"records": 4, "pdfs": 2}
+    assert any("record 3 (entry 3): page 2: its image cannot be read" in p for p in report.problems)
+    pdf_report = write_book_pdf(book, tmp_path / "pdf")
+    assert pdf_report.counts["pages"] == 2
+    assert any("page 2: its image cannot be read" in p for p in pdf_report.problems)
