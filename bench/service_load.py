@@ -98,24 +98,17 @@ def sample_numbers(url: str, n: int, seed: int) -> tuple[list[str], list[str]]:
     try:
         with repo.session_factory(engine)() as s:
             fv = FieldValueRow
-            top = s.scalar(sa.select(sa.func.max(fv.id))) or 0
+            found: list[tuple[str, str]] = [
+                (k, v)
+                for k, v in s.execute(
+                    sa.select(fv.key, fv.value)
+                    .where(fv.key.in_(("child.personal_id", "deceased.personal_id")))
+                    .order_by(sa.func.random())  # setup, not timed: a uniform sample
+                    .limit(2 * n)
+                )
+                if v and len(v) == 12 and v.isdigit()
+            ]
             rng = random.Random(seed)
-            found: list[tuple[str, str]] = []
-            while len(found) < n:  # random ids, not a scan: the person index answers
-                lo = rng.randint(1, max(1, top - 200_000))
-                found += [
-                    (k, v)
-                    for k, v in s.execute(
-                        sa.select(fv.key, fv.value)
-                        .where(
-                            fv.key.in_(("child.personal_id", "deceased.personal_id")),
-                            fv.id >= lo,
-                        )
-                        .order_by(fv.key, fv.id)
-                        .limit(50)
-                    )
-                    if v and len(v) == 12 and v.isdigit()
-                ]
             rng.shuffle(found)
             found = found[:n]
             births = list(dict.fromkeys(v for k, v in found if k == "child.personal_id"))
