@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from extraction import identity
+from extraction import identity, values
 from extraction.forms import BIRTH_FIELDS, DEATH_FIELDS, MARRIAGE_FIELDS, FieldSpec
 from extraction.gazetteer import check_places, place_keys
 from extraction.notes_nlp import annotate_notes
@@ -108,6 +108,7 @@ def cross_check(fields: dict[str, FieldValue], *, book_year: int | None = None) 
             birth_year=dob.year if dob else None,
         ):
             _flag(fields, "child.personal_id", reason)
+    _check_issue_date(fields, "declarant", reg)
     _check_in_list(fields, "signer.title", TITLES, "title_not_in_list")
     _check_in_list(fields, "declarant.id_doc_issuer", issuers(), "issuer_not_in_list")
     _check_parent_details(fields)
@@ -243,10 +244,36 @@ def _check_id_doc(
                 _flag(fields, f"{role}.id_doc_no", reason.replace("personal_id_", "id_doc_no_"))
 
 
+# An identity paper shown at a registration was issued before it, within a paper's lifetime.
+ID_DOC_MAX_AGE_YEARS = 40
+DATE_REPAIR_FACTOR = 0.85
+
+
 def _check_issue_date(fields: dict[str, FieldValue], role: str, reg: date | None) -> None:
-    issued = _date(fields.get(f"{role}.id_doc_issue_date"))
-    if issued and reg and issued > reg:
-        _flag(fields, f"{role}.id_doc_issue_date", "id_doc_issued_after_registration")
+    """A paper is not issued after the registration it is shown at. A date that is unreadable
+    or later is first read again with confusable digits (``2036`` for ``2016`` in a worn
+    type, ``87/06`` for ``07/06``): one date before the registration reached by the fewest
+    changes is taken, marked ``id_doc_issue_date_digits_repaired`` (a guess from context: it
+    always goes to review)."""
+    key = f"{role}.id_doc_issue_date"
+    f = fields.get(key)
+    if f is None or reg is None:
+        return
+    issued = _date(f)
+    unreadable = f.value is None and "id_doc_issue_date_unparseable" in f.reasons
+    if (issued is not None and issued > reg) or unreadable:
+        earliest = date(reg.year - ID_DOC_MAX_AGE_YEARS, 1, 1)
+        repaired = values.repair_date_digits(f.raw or "", earliest, reg)
+        if repaired is not None:
+            f.value = repaired[0].isoformat()
+            f.confidence = round(
+                (f.confidence if not unreadable else 1.0) * DATE_REPAIR_FACTOR ** repaired[1], 4
+            )
+            f.reasons = [r for r in f.reasons if r != "id_doc_issue_date_unparseable"]
+            _flag(fields, key, "id_doc_issue_date_digits_repaired")
+            return
+    if issued and issued > reg:
+        _flag(fields, key, "id_doc_issued_after_registration")
 
 
 def check_marriage(fields: dict[str, FieldValue], *, book_year: int | None = None) -> None:
@@ -381,5 +408,47 @@ def check_personal_id_province(fields: dict[str, FieldValue], authority: str) ->
     expected = authority_province_code(authority)
     if pid is None or not pid.value or expected is None or len(pid.value) != 12:
         return
+    if _repair_personal_id_prefix(fields, expected):
+        return
     if pid.value[:3] != expected:
         _flag(fields, "child.personal_id", "personal_id_province_mismatch")
+
+
+_PREFIX_REASONS = (
+    "personal_id_province_mismatch",
+    "personal_id_sex_mismatch",
+    "personal_id_year_mismatch",
+    "personal_id_bad_century_digit",
+    "personal_id_unknown_province",
+)
+MAX_PREFIX_REPAIRS = 2
+
+
+def _repair_personal_id_prefix(fields: dict[str, FieldValue], province_code: str) -> bool:
+    """A child's personal number begins with what the record says (identity.md): the book's
+    province code, the century-and-sex digit, the year of birth (``PPP G YY``). When those six
+    digits as read differ from it only by a digit or two that the type confuses (``004`` for
+    ``001``, ``2472`` for ``2172``), the record's are taken and the field is marked
+    ``personal_id_digits_repaired`` for review. Only with a birth date its words confirm."""
+    pid, sex, dob = (
+        fields.get(k) for k in ("child.personal_id", "child.sex", "child.date_of_birth")
+    )
+    birth = _date(dob)
+    if not (pid and pid.value and birth and sex and sex.value in ("Nam", "Nữ")):
+        return False
+    if dob is None or any(r.startswith("date_words_mismatch") for r in dob.reasons):
+        return False
+    century = (birth.year // 100) - 19
+    if not 0 <= century <= 2:
+        return False
+    expected = f"{province_code}{2 * century + (sex.value == 'Nữ')}{birth.year % 100:02d}"
+    read = pid.value[:6]
+    diffs = [i for i in range(6) if read[i] != expected[i]]
+    if not diffs or len(diffs) > MAX_PREFIX_REPAIRS:
+        return False
+    if any(read[i] not in values.DIGIT_CONFUSIONS.get(expected[i], "") for i in diffs):
+        return False
+    pid.value = expected + pid.value[6:]
+    pid.reasons = [r for r in pid.reasons if r not in _PREFIX_REASONS]
+    _flag(fields, "child.personal_id", "personal_id_digits_repaired")
+    return True

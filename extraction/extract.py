@@ -41,14 +41,14 @@ from extraction.name_lexicon import (
     snap_unusual,
     unusual_syllables,
 )
-from extraction.phrases import phrase_prefix, snap_phrase
+from extraction.phrases import phrase_prefix, phrase_within, snap_phrase
 from extraction.syllables import is_valid_syllable
-from extraction.text import repair_case
+from extraction.text import capitalise_name_words, fix_word_digits, repair_case
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
 
-EXTRACTOR_VERSION = "form-3"  # bump when extraction changes: stored books are re-extracted
+EXTRACTOR_VERSION = "form-4"  # bump when extraction changes: stored books are re-extracted
 
 # Label ids that start a new entry when the current one already has them (per form).
 ENTRY_STARTERS = BIRTH_FORM.entry_starters
@@ -185,6 +185,16 @@ def is_only_specks(text: str) -> bool:
         if sum(c.isalpha() for c in core) >= 2 and is_valid_syllable(core.lower()):
             return False
     return True
+
+
+# Value types whose reading is blank when it holds no word of two letters or more: a name or a
+# place is never one letter ("l l l" is a blank line's specks).
+SPECKS_BLANK_TYPES = (FieldType.NAME, FieldType.PLACE, FieldType.TEXT)
+
+
+def is_only_marks(text: str) -> bool:
+    """No word of two letters or more, Vietnamese or not: specks and strokes (``l - l``)."""
+    return not any(sum(c.isalpha() for c in word) >= 2 for word in text.split())
 
 
 def _value_fits(ftype: FieldType, value: str) -> bool:
@@ -342,22 +352,73 @@ def _best_label_span(
 
 
 def find_line_label(
-    words: list[Word], wanted: tuple[str, ...], form: RegisterForm = BIRTH_FORM
+    words: list[Word],
+    wanted: tuple[str, ...],
+    form: RegisterForm = BIRTH_FORM,
+    *,
+    colon_only: bool = False,
 ) -> tuple[str, int, int, int, float] | None:
     """The best damaged label of ``wanted`` inside a value: (key, first word, end word,
-    characters of the end word after the colon, score); the value's first word is never one."""
+    characters of the end word after the colon, score); the value's first word is never one.
+    ``colon_only``: a label of another printed line, believed only with its colon."""
     spans = (
         (i, j)
         for j in range(1, len(words))
         for i in range(max(1, j - LINE_LABEL_MAX_WORDS + 1), j + 1)
     )
+    bare = 101.0 if colon_only else LINE_LABEL_MIN_SCORE_BARE
     return _best_label_span(
-        words,
-        spans,
-        wanted,
-        form,
-        lambda colon: LINE_LABEL_MIN_SCORE if colon else LINE_LABEL_MIN_SCORE_BARE,
+        words, spans, wanted, form, lambda colon: LINE_LABEL_MIN_SCORE if colon else bare
     )
+
+
+def _closed_reader(key: str, form: RegisterForm) -> Callable[[str], values.Normalised] | None:
+    """How a closed-list key's value is read (None for a key of free text)."""
+    spec = form.spec_by_key.get(key)
+    if spec is None:
+        return None
+    if key == "registration_kind":
+        kinds = form.registration_kinds
+        return lambda t: values.normalise_registration_kind(t, kinds)
+    if spec.type in _SELF_EVIDENT_TYPES and spec.type != FieldType.YEAR:
+        ftype = spec.type
+        return lambda t: values.normalise(ftype, t)
+    return None
+
+
+def find_label_by_value(
+    words: list[Word], key: str, form: RegisterForm = BIRTH_FORM
+) -> tuple[str, int, int, int, float] | None:
+    """A label of ``key`` damaged past reading inside a value ("… cá. PØwl ®uny ký: Đúng
+    hạn"), told by what follows its colon: a clean value of ``key``'s closed list. The label
+    is taken as the colon's word and the words before it that the shortest wording has; with
+    no colon read, those words must look like that wording."""
+    read = _closed_reader(key, form)
+    if read is None:
+        return None
+    variants = _variants_of(key, form)
+    shortest = min((n for _, _, n in variants), default=1)
+    for j in range(1, len(words)):
+        colon, tail = colon_at(words, j)
+        if not colon:
+            # no colon read ("lu9ại đăng ký Đúng hạn"): the words before must look like it
+            first = max(1, j - shortest + 1)
+            head = norm_label_text(" ".join(w.text for w in words[first : j + 1]))
+            if not any(
+                n == shortest and label_score(head, v, folded) >= INFER_MIN_SCORE
+                for v, folded, n in variants
+            ):
+                continue
+        after = " ".join(w.text for w in words[j + 1 :])
+        if tail:
+            after = words[j].text[len(words[j].text) - tail :] + " " + after
+        reading = read(after.strip())
+        if (reading.value is None or reading.reasons) and closed_value_prefix(
+            FieldType.CATEGORY, after.strip(), read
+        ) is None:
+            continue
+        return key, max(1, j - shortest + 1), j + 1, tail, INFER_MIN_SCORE
+    return None
 
 
 # A wrapped value's next line may instead start with the next printed label, damaged past
@@ -394,9 +455,18 @@ def recover_line_labels(entry: dict[str, RawField], form: RegisterForm = BIRTH_F
         while raw is not None and raw.untrimmed:
             wanted = tuple(k for k in _line_followers(raw.key, form) if k not in entry)
             hit = find_line_label(raw.untrimmed, wanted, form) if wanted else None
+            inferred = False
             if hit is None and not _line_followers(raw.key, form):
                 following = _next_in_order(raw.key, entry, form)
                 hit = find_next_line_label(raw.untrimmed, following, form) if following else None
+                if hit is None and following:
+                    # A press that prints the next label on this line ("Người thực hiện: …
+                    # Loại đăng ký: Đúng hạn"): found by its wording before a colon, or, too
+                    # damaged for that, by a closed-list value after a colon.
+                    hit = find_line_label(raw.untrimmed, following, form, colon_only=True)
+                    if hit is None:
+                        hit = find_label_by_value(raw.untrimmed, following[0], form)
+                        inferred = hit is not None
             if hit is None:
                 break
             found, start, end, tail, score = hit
@@ -410,9 +480,10 @@ def recover_line_labels(entry: dict[str, RawField], form: RegisterForm = BIRTH_F
             entry[found] = RawField(
                 key=found,
                 words=trim_junk(rest),
-                label_score=score / 100.0,
+                label_score=INFERRED_PENALTY if inferred else score / 100.0,
                 page=raw.page,
                 label_bbox=union_bbox([w.bbox for w in words[start:end]]),
+                inferred=inferred,
                 untrimmed=rest,
             )
             raw = entry[found]
@@ -465,6 +536,9 @@ def normalise_entry(
             continue
         text = raw.raw
         fixes: list[str] = ["label_inferred"] if raw.inferred else []
+        if spec.type in CASE_REPAIRED:
+            text, digit_fixed = fix_word_digits(text, is_valid_syllable)
+            fixes += [DIGIT_FIX_REASON[spec.type]] if digit_fixed else []
         if spec.type == FieldType.NAME:
             # Before case repair: the case the name was typed in tells its words from strays.
             trimmed = drop_name_tail(text)
@@ -475,6 +549,8 @@ def normalise_entry(
             text, recased = repair_case(text)
             fixes += ["case_corrected"] if recased else []
         if spec.type == FieldType.NAME:
+            text, capitalised = capitalise_name_words(text)
+            fixes += ["case_corrected"] if capitalised and "case_corrected" not in fixes else []
             repaired = repair_syllables(text)
             if repaired is not None:
                 text = repaired
@@ -514,8 +590,11 @@ def normalise_entry(
             if head is not None:
                 n = head
                 fixes.append("value_trailing_dropped")
-        if key == "notes" and n.value is not None and is_only_specks(n.value):
-            n = values.normalise(spec.type, "")  # "- l": a blank note and specks
+        if n.value is not None and (
+            (key == "notes" and is_only_specks(n.value))
+            or (spec.type in SPECKS_BLANK_TYPES and is_only_marks(n.value))
+        ):
+            n = values.normalise(spec.type, "")  # "- l", "l l l": a blank line and specks
             fixes.append("value_trailing_dropped")
         value, score = n.value, n.score
         for fix in fixes:
@@ -550,6 +629,11 @@ UNUSUAL_NAME_PENALTY = 0.7
 SURNAME_FIXED_PENALTY = 0.85
 CASE_FIXED_PENALTY = 0.9
 CASE_REPAIRED = (FieldType.NAME, FieldType.PLACE, FieldType.TEXT)
+DIGIT_FIX_REASON = {
+    FieldType.NAME: "name_ocr_fixed",
+    FieldType.PLACE: "place_ocr_fixed",
+    FieldType.TEXT: "text_ocr_fixed",
+}
 
 TRAILING_DROPPED_PENALTY = 0.9
 # How much each correction made before normalising lowers a field's confidence.
@@ -560,6 +644,8 @@ FIX_PENALTIES = {
     "case_corrected": CASE_FIXED_PENALTY,
     "name_trailing_dropped": TRAILING_DROPPED_PENALTY,
     "value_trailing_dropped": TRAILING_DROPPED_PENALTY,
+    "place_ocr_fixed": CASE_FIXED_PENALTY,
+    "text_ocr_fixed": CASE_FIXED_PENALTY,
 }
 
 PHRASE_KEYS = {
@@ -583,6 +669,9 @@ def snap_closed_list(
     head = phrase_prefix(value, kind)
     if head is not None:
         return head, TRAILING_DROPPED_PENALTY, "phrase_trailing_corrected"
+    within = phrase_within(value, kind)
+    if within is not None:
+        return within, TRAILING_DROPPED_PENALTY, "phrase_trailing_corrected"
     return value, 1.0, None
 
 

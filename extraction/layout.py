@@ -93,10 +93,10 @@ def visual_lines(page: PageText) -> list[VLine]:
         # Reading coordinates of a turned page run the other way.
         groups.reverse()
         for g in groups:
-            g.sort(key=lambda p: -p[0][0])
+            g.sort(key=lambda p: -_right_edge(p))
     else:
         for g in groups:
-            g.sort(key=lambda p: p[0][0])
+            g.sort(key=lambda p: _left_edge(p))
     lines = []
     for g in groups:
         ws = [p[1] for p in g]
@@ -106,6 +106,17 @@ def visual_lines(page: PageText) -> list[VLine]:
 
 
 _Placed = tuple[tuple[float, float], Word]
+
+
+# Words of a line are ordered by where they start, not by their centres: Tesseract sometimes
+# stretches a word's box over the words after it ("Nơi" boxed to the end of "Thôn" puts its
+# centre after "ở:"), while a word's start stays where its ink starts.
+def _left_edge(p: _Placed) -> float:
+    return p[0][0] - (p[1].bbox[2] - p[1].bbox[0]) / 2
+
+
+def _right_edge(p: _Placed) -> float:
+    return p[0][0] + (p[1].bbox[2] - p[1].bbox[0]) / 2
 
 
 def _extent(group: list[_Placed]) -> tuple[float, float]:
@@ -207,6 +218,20 @@ def _min_score(label_norm: str) -> float:
     return 80.0
 
 
+def _shifted(span: str, variant_folded: str) -> bool:
+    """Does the span hold a value's last word before the label ("VINH Quan hệ với người được
+    KS" against "Quan hệ với người được khai sinh")? Its second word is the label's first and
+    its own first word is not: as many words as the label, one of them not the label's."""
+    words, label = _folded(span).split(), variant_folded.split()
+    return (
+        len(words) >= 2
+        and len(label) >= 2
+        and words[1] == label[0]
+        and words[0] != label[0]
+        and words[0] != label[1]
+    )
+
+
 def colon_at(words: list[Word], j: int) -> tuple[bool, int]:
     """Does the label end at word j with a colon? Returns (colon, chars after it in word j)."""
     t = words[j].text
@@ -247,7 +272,7 @@ def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> l
                         continue
                     need = max(need, 92.0)
                 score = label_score(span, variant, folded)
-                if score >= need:
+                if score >= need and not _shifted(span, folded):
                     offset = tail
                     cands.append(
                         LabelHit(

@@ -226,11 +226,41 @@ def phrase_prefix(text: str, kind: str) -> str | None:
         head = " ".join(words[:k]).strip(" ,.;:-–")
         if not head:
             continue
-        exact = _casefold_index(kind).get(head.casefold())
-        if exact is not None:
-            return exact
-        # the phrase misread too, then strays ("Công an TP Hài Phòng - Âu")
-        snapped = snap_phrase(head, kind)
-        if snapped.changed:
-            return snapped.value
+        # the phrase, or the phrase misread too, then strays ("Công an TP Hài Phòng - Âu")
+        found = _reads_as(head, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def _reads_as(text: str, kind: str) -> str | None:
+    """The phrase of ``kind`` that ``text`` is (any case) or snaps to, or None."""
+    exact = _casefold_index(kind).get(text.casefold())
+    if exact is not None:
+        return exact
+    snapped = snap_phrase(text, kind)
+    return snapped.value if snapped.changed else None
+
+
+MAX_LEADING_WORDS = 2
+_WORD_PUNCT = ".,:;\"'`“”„‘’^ˆ=~_-–—*()[]{}|!?¬"
+
+
+def phrase_within(text: str, kind: str) -> str | None:
+    """The phrase of ``kind`` that a run of ``text``'s words reads as, once the marks OCR
+    scatters over them are dropped (``Công an. TP. Hà NỘI``, ``= "công an` TP` Hà Nội``) and up
+    to ``MAX_LEADING_WORDS`` stray words before it and ``MAX_TRAILING_WORDS`` after it are
+    left out (``zˆ Cởng an tỉnh Thanh Hóa``); the longest run wins. None when no run is one."""
+    words = [w.strip(_WORD_PUNCT) for w in text.split()]
+    words = [w for w in words if w]
+    n = len(words)
+    for length in range(n, max(0, n - MAX_LEADING_WORDS - MAX_TRAILING_WORDS) - 1, -1):
+        if length == 0:
+            break
+        for start in range(0, min(MAX_LEADING_WORDS, n - length) + 1):
+            if n - start - length > MAX_TRAILING_WORDS:
+                continue
+            found = _reads_as(" ".join(words[start : start + length]), kind)
+            if found is not None:
+                return found
     return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Literal
 
 ToneStyle = Literal["first", "main"]
@@ -252,5 +253,55 @@ def repair_case(text: str) -> tuple[str, bool]:
                 fixed = word[:1] + word[1:].lower() if word[:1].isalpha() else word.lower()
                 if fixed != word:
                     changed = True
+        out.append(fixed)
+    return " ".join(out), changed
+
+
+def capitalise_name_words(name: str) -> tuple[str, bool]:
+    """Every word of a Vietnamese name starts with a capital: a word read in lower case in a
+    name typed in title case (``cao Văn Tiến``, ``Vũ công Lộc``: a monospaced ``C`` differs
+    from ``c`` by size alone) gets its capital back. A name in capitals is left alone."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or all(c.isupper() for c in letters):
+        return name, False
+    words = name.split(" ")
+    out = [w[:1].upper() + w[1:] if w[:1].islower() else w for w in words]
+    return " ".join(out), out != words
+
+
+# Digits OCR reads for letters inside words, by the letter's case.
+_DIGIT_AS_UPPER = {"0": "O", "1": "I", "6": "G", "5": "S", "8": "B"}
+_DIGIT_AS_LOWER = {"0": "o", "1": "i", "6": "g", "5": "s"}
+
+
+def fix_word_digits(text: str, is_word: Callable[[str], bool]) -> tuple[str, bool]:
+    """A word of letters with one digit among them (``6ià``, ``Hàng 6ai``, ``Ma1``, ``Nh1``):
+    the digit is the letter it looks like, when that makes a word ``is_word`` accepts (a
+    Vietnamese syllable). House numbers and codes (``12A``, ``16/156``) are left alone."""
+    out: list[str] = []
+    changed = False
+    for token in text.split(" "):
+        core = token.strip(".,;:()\"'")
+        digits = [i for i, c in enumerate(core) if c.isdigit()]
+        fixed = token
+        if (
+            len(digits) == 1
+            and sum(c.isalpha() for c in core) >= 2
+            and core.replace(core[digits[0]], "").isalpha()
+        ):
+            i = digits[0]
+            after = core[i + 1 : i + 2]
+            before = core[i - 1 : i] if i else ""
+            upper = (i == 0 and (after.islower() or after.isupper())) and not (before.islower())
+            table = _DIGIT_AS_UPPER if upper else _DIGIT_AS_LOWER
+            if i > 0 and before.isupper() and (not after or after.isupper()):
+                table = _DIGIT_AS_UPPER
+            letter = table.get(core[i])
+            if letter is not None:
+                word = core[:i] + letter + core[i + 1 :]
+                if is_word(word.lower()):
+                    fixed = token.replace(core, word)
+        if fixed != token:
+            changed = True
         out.append(fixed)
     return " ".join(out), changed

@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Literal, NamedTuple
 
@@ -556,6 +557,12 @@ _PLACE_WORD_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b([Tt])r[ùúủũụ]ng ương\b"), r"\1rung ương"),
     # "TP." with its full stop read as a comma: "TP" alone is no component of an address
     (re.compile(r"\bTP, (?=[A-ZĐ])"), "TP. "),
+    # the words of a health facility's kind, a case slip or a doubled letter ("Bệnh Viện",
+    # "Trạm yÿy tế", "Trung tâm Y tê"), and a house number's "Số" read "Sổ"
+    (re.compile(r"\b([Bb])ệnh Viện\b"), r"\1ệnh viện"),
+    (re.compile(r"\b([Tt])rạm [yÿ]{1,3} t[ếêềểễệe]\b"), r"\1rạm y tế"),
+    (re.compile(r"\b([Yy]) t[êềểễệe](?=\s|,|$)"), r"\1 tế"),
+    (re.compile(r"(?<!\w)([Ss])[ổôồộỗ](?= \d)"), r"\1ố"),
 )
 
 
@@ -733,6 +740,67 @@ def parse_id_doc(raw: str) -> IdDoc:
         issuer_text = _TRAILING_CAP_RE.sub("", text[issuer_span[1] : end])
         issuer = clean_text(issuer_text) or None
     return IdDoc(doc_type, doc_no, issue_date, issuer, tuple(dict.fromkeys(reasons)))
+
+
+# Digits a worn or dotted-zero type is misread as, by the digit printed (a slashed or dotted
+# 0 reads 6, 8 or 9; a flagged 1 reads 4 or 7). Symmetric pairs only: nothing here says which
+# way a reading went.
+DIGIT_CONFUSIONS: dict[str, str] = {
+    "0": "689",
+    "6": "085",
+    "8": "0369",
+    "9": "08",
+    "1": "473",
+    "4": "1",
+    "7": "1",
+    "3": "81",
+    "5": "6",
+}
+_DATE_DIGIT_GROUPS_RE = re.compile(
+    r"(?<![0-9])([0-9]{1,2})\s*[/⁄.\-]\s*([0-9]{1,2})\s*[/⁄.\-]\s*([0-9]{4})"
+)
+
+
+def repair_date_digits(
+    text: str, earliest: date, latest: date, max_changes: int = 2
+) -> tuple[date, int] | None:
+    """The date ``text`` most likely printed, given that it lies between ``earliest`` and
+    ``latest``, when its digits as read give no date there (``24/09/2036`` for an id card issued
+    before a 2017 registration, ``87/06/2016``): the one valid date in range reached by the fewest
+    confusable-digit changes (``DIGIT_CONFUSIONS``), with that count; None when the reading is
+    already in range, when no change reaches one, or when two dates tie."""
+    m = _DATE_DIGIT_GROUPS_RE.search(nfc(text))
+    if m is None:
+        return None
+    digits = "".join(m.groups())
+    cuts = (len(m.group(1)), len(m.group(1)) + len(m.group(2)))
+
+    def as_date(ds: str) -> date | None:
+        try:
+            d = date(int(ds[cuts[1] :]), int(ds[cuts[0] : cuts[1]]), int(ds[: cuts[0]]))
+        except ValueError:
+            return None
+        return d if earliest <= d <= latest else None
+
+    if as_date(digits) is not None:
+        return None
+    # (digits, positions already changed): each printed digit was misread once at most
+    frontier: set[tuple[str, frozenset[int]]] = {(digits, frozenset())}
+    for changes in range(1, max_changes + 1):
+        nxt: set[tuple[str, frozenset[int]]] = set()
+        for ds, done in frontier:
+            for i in range(len(ds)):
+                if i in done:
+                    continue
+                for alt in DIGIT_CONFUSIONS.get(digits[i], ""):
+                    nxt.add((ds[:i] + alt + ds[i + 1 :], done | {i}))
+        found = {d for d in (as_date(ds) for ds, _ in nxt) if d is not None}
+        if len(found) == 1:
+            return found.pop(), changes
+        if found:
+            return None
+        frontier = nxt
+    return None
 
 
 def normalise_time(raw: str) -> Normalised:

@@ -370,3 +370,123 @@ def test_title_outside_the_list_is_flagged() -> None:
     fields = {"signer.title": _fv("signer.title", "Phó")}
     check_record(fields, "birth")
     assert "title_not_in_list" in fields["signer.title"].reasons
+
+
+def test_words_of_a_line_go_in_the_order_they_start() -> None:
+    # Tesseract boxed "Nơi" to the end of "Thôn": its centre lies after "ở:"
+    words = [
+        Word("ở:", (316, 100, 351, 150), 0.95),
+        Word("Nơi", (240, 108, 450, 144), 0.95),
+        Word("Thôn", (366, 110, 450, 144), 0.95),
+        Word("Hạ", (479, 112, 541, 150), 0.95),
+    ]
+    lines = visual_lines(PageText(width=2480, height=3508, lines=[Line(words)]))
+    assert [w.text for w in lines[0].words] == ["Nơi", "ở:", "Thôn", "Hạ"]
+
+
+def test_a_value_word_before_a_label_is_not_taken_for_it() -> None:
+    from extraction.layout import VLine
+
+    text = "Người đi khai sinh: VŨ PHÚC VINH Quan hệ với người được KS: Là cha"
+    line = VLine(_words(text), 0, 40)
+    hits = find_labels(line, 0)
+    rel = [h for h in hits if h.label_id == "declarant.relationship"]
+    assert len(rel) == 1 and line.words[rel[0].start].text == "Quan"
+
+
+def test_a_blank_line_of_specks_is_blank_for_names_and_places() -> None:
+    lines = [ln.replace("Nơi cư trú: -", "Nơi cư trú: l l -  l") for ln in ENTRY]
+    [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
+    assert rec.fields["father.residence"].value is None
+    assert rec.fields["mother.residence"].value is not None
+
+
+def test_next_label_of_a_joined_line_found_by_its_value() -> None:
+    lines = [ln for ln in ENTRY if not ln.startswith(("Người thực hiện", "Loại việc"))]
+    at = lines.index("Ghi chú: Người đi khai sinh xuất trình sổ hộ khẩu")
+    lines.insert(at, "Người thực hiện: Lê Thu Hà cá. PØwl ®uny ký: Đúng hạn")
+    [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
+    assert rec.fields["registration_kind"].value == "dung_han"
+    assert "label_inferred" in rec.fields["registration_kind"].reasons
+    assert rec.fields["clerk.full_name"].value == "Lê Thu Hà"
+    lines[at] = "Người thực hiện: Lê Thu Hà lu9ại đăng ký Đúng hạn"
+    [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
+    assert rec.fields["registration_kind"].value == "dung_han"
+    lines[at] = "Người thực hiện: Lê Thu Hà Nguyễn Thị"  # no closed value: nothing split off
+    [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
+    assert rec.fields["registration_kind"].value is None
+
+
+def test_digits_inside_words_and_lower_case_name_words() -> None:
+    lines = [
+        ln.replace("Trần Thị Lan", "trần Thị Lan")
+        .replace("Bệnh viện Phụ sản Hà Nội", "Bệnh Viện Phụ sản Hà Nộ1")
+        .replace("Lê Thu Hà", "Lê Thu Nh1")
+        for ln in ENTRY
+    ]
+    [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
+    assert rec.fields["mother.full_name"].value == "Trần Thị Lan"
+    assert "case_corrected" in rec.fields["mother.full_name"].reasons
+    assert rec.fields["child.place_of_birth"].value.startswith("Bệnh viện Phụ sản Hà Nội")
+    assert rec.fields["clerk.full_name"].value == "Lê Thu Nhi"
+
+
+def test_issuer_found_among_scattered_marks() -> None:
+    from extraction.extract import snap_closed_list
+
+    assert snap_closed_list("declarant.id_doc_issuer", '= "công an` TP` Hà Nội')[0] == (
+        "Công an TP Hà Nội"
+    )
+    assert snap_closed_list("declarant.id_doc_issuer", "zˆ Cởng an tỉnh Thanh Hóa")[0] == (
+        "Công an tỉnh Thanh Hóa"
+    )
+    assert snap_closed_list("declarant.id_doc_issuer", "Ban quản lý dự án")[2] is None
+
+
+def test_issue_date_read_again_with_confusable_digits() -> None:
+    from extraction.checks import check_record
+
+    def fields(raw: str, value: str | None, reasons: list[str]) -> dict[str, FieldValue]:
+        issue = FieldValue(
+            key="declarant.id_doc_issue_date", value=value, raw=raw, confidence=0.95,
+            reasons=reasons,
+        )  # fmt: skip
+        return {
+            "registration_date": _fv("registration_date", "2017-01-20"),
+            "declarant.id_doc_issue_date": issue,
+        }
+
+    later = fields("CMND số 018917825, cấp ngày 06/01/2034", "2034-01-06", [])
+    check_record(later, "birth")
+    f = later["declarant.id_doc_issue_date"]
+    assert f.value == "2014-01-06" and "id_doc_issue_date_digits_repaired" in f.reasons
+    bad_day = fields(
+        "CCCD số 001184572155, cấp ngày 87/06/2016", None, ["id_doc_issue_date_unparseable"]
+    )
+    check_record(bad_day, "birth")
+    assert bad_day["declarant.id_doc_issue_date"].value == "2016-06-07"
+    hopeless = fields("CMND số 018917825, cấp ngày 06/01/2055", "2055-01-06", [])
+    check_record(hopeless, "birth")
+    reasons = hopeless["declarant.id_doc_issue_date"].reasons
+    assert "id_doc_issued_after_registration" in reasons
+
+
+def test_personal_number_prefix_taken_from_the_record() -> None:
+    from extraction.checks import check_record
+
+    def rec(pid: str) -> dict[str, FieldValue]:
+        return {
+            "child.personal_id": _fv("child.personal_id", pid),
+            "child.sex": _fv("child.sex", "Nữ"),
+            "child.date_of_birth": _fv("child.date_of_birth", "2016-05-02"),
+        }
+
+    worn = rec("004316670940")  # 001 read 004
+    check_record(worn, "birth", authority="UBND phường La Khê")
+    f = worn["child.personal_id"]
+    assert f.value == "001316670940"
+    assert f.reasons == ["personal_id_digits_repaired"]
+    other = rec("002216670940")  # 2 and 2 are no confusable reading of 1 and 3
+    check_record(other, "birth", authority="UBND phường La Khê")
+    assert other["child.personal_id"].value == "002216670940"
+    assert "personal_id_province_mismatch" in other["child.personal_id"].reasons

@@ -144,3 +144,16 @@ def test_match_and_fold_keys() -> None:
 def test_title_case() -> None:
     assert title_case("mông cổ") == "Mông Cổ"
     assert title_case("TRUNG QUỐC") == "Trung Quốc"
+
+
+def test_fix_word_digits_and_name_capitals() -> None:
+    from extraction.syllables import is_valid_syllable
+    from extraction.text import capitalise_name_words, fix_word_digits
+
+    assert fix_word_digits("6ià yếu", is_valid_syllable) == ("Già yếu", True)
+    assert fix_word_digits("P. Hàng 6ai", is_valid_syllable) == ("P. Hàng Gai", True)
+    assert fix_word_digits("Bạch Ma1", is_valid_syllable) == ("Bạch Mai", True)
+    for kept in ("ngách 16/156", "Số 12A", "DLQ6", "Q.1"):
+        assert fix_word_digits(kept, is_valid_syllable) == (kept, False)
+    assert capitalise_name_words("cao Văn Tiến") == ("Cao Văn Tiến", True)
+    assert capitalise_name_words("NGUYỄN VĂN AN") == ("NGUYỄN VĂN AN", False)

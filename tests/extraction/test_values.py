@@ -311,3 +311,17 @@ def test_issuer_found_when_its_mark_is_misread() -> None:
     assert doc.issue_date == "2011-10-14"
     assert doc.issuer == "Công an tỉnh Nghệ An"
     assert "id_doc_issuer_ocr_fixed" in doc.reasons
+
+
+def test_repair_date_digits_within_a_range() -> None:
+    from datetime import date
+
+    from extraction.values import repair_date_digits
+
+    lo, hi = date(1977, 1, 1), date(2017, 1, 20)
+    assert repair_date_digits("cấp ngày 24/09/2036", lo, hi) == (date(2016, 9, 24), 1)
+    assert repair_date_digits("02/06/2065", lo, hi) == (date(2005, 6, 2), 1)
+    assert repair_date_digits("42/02/2016", lo, hi) == (date(2016, 2, 12), 1)
+    assert repair_date_digits("12/05/2015", lo, hi) is None  # already fine
+    assert repair_date_digits("08/98/2018", lo, hi) is None  # nothing within two changes
+    assert repair_date_digits("no date", lo, hi) is None
