@@ -73,13 +73,13 @@ class LedgerStyle:
     def draw(cls, rng: random.Random) -> LedgerStyle:
         label_face = pick(rng, fonts.require(fonts.LABEL_FACES, "printed labels"))
         value_face = pick(rng, fonts.require(fonts.VALUE_FACES, "typed values"))
-        value_px = rng.randint(32, 37)
+        value_px = rng.randint(38, 43)  # 9–10 pt typed entries
         if "Mono" in value_face.name:
             value_px -= 3
         return cls(
             label_face=label_face,
             value_face=value_face,
-            header_px=rng.randint(29, 33),
+            header_px=rng.randint(30, 34),
             value_px=value_px,
             pitch=round(value_px * rng.uniform(1.3, 1.45)),
             indent=round(value_px * rng.uniform(1.6, 2.2)),
