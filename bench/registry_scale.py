@@ -29,6 +29,7 @@ import argparse
 import functools
 import hashlib
 import json
+import os
 import random
 import time
 from collections import defaultdict
@@ -576,7 +577,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{meta['rows_field_value']:,} field values in `{meta.get('database', DB_NAME)}` "
         f"({'reused' if meta['reused'] else 'built in ' + str(meta['seconds_build_total']) + ' s'}"
         "). Linkage assumed perfect (the population's true persons). One query after another, "
-        "milliseconds; names as `bench.persons` asks them (without accents, capitals).\n\n"
+        "milliseconds; names as `bench.persons` asks them (without accents, capitals). Load "
+        f"average before / after (1, 5, 15 min): {result['load_average_before_after']}.\n\n"
         "| query | n | p50 | p95 | p99 | max | top-5 / found | same answers as one query |\n"
         "|---|---|---|---|---|---|---|---|\n"
         + rows
@@ -599,12 +601,14 @@ def main() -> None:
     print(json.dumps(meta))
     if args.build_only:
         return
-    result = {
+    load_before = os.getloadavg()  # others' work on the machine, for the record
+    result: dict[str, Any] = {
         "command": "flock /tmp/civreg-heavy.lock .venv/bin/python -m bench.registry_scale"
         + (f" --persons {args.persons}" if args.persons != 1_000_000 else ""),
         "registry": meta,
         "queries": measure_queries(bench_url(args.db_name), n=args.queries),
     }
+    result["load_average_before_after"] = [load_before, os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if args.persons == 1_000_000 else f"_{args.persons}"
     (RESULTS / f"registry_scale{suffix}.json").write_text(

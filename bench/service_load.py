@@ -277,7 +277,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{reg['rows_record']:,} final records, {reg['rows_field_value']:,} field values. One "
         "uvicorn process (the app as `civreg serve` runs it) on 127.0.0.1; the load generator "
         "(asyncio + httpx, open loop) runs on the same 2-core machine and shares the CPU with "
-        "the server and PostgreSQL.\n\n"
+        "the server and PostgreSQL. Load average before / after the run (1, 5, 15 min): "
+        f"{result['load_average_before_after']}.\n\n"
         "| load | requests | achieved /s | statuses | p50 ms | p95 ms | p99 ms | max ms |\n"
         "|---|---|---|---|---|---|---|---|\n"
         f"| person look-up at {look['target_rate_per_s']:g}/s (from scheduled start) "
@@ -307,6 +308,7 @@ def main() -> None:
     if args.serve:
         serve(args.serve)
         return
+    load_before = os.getloadavg()  # others' work on the machine, for the record
     registry = ensure_registry(args.persons, args.seed, name=args.db_name)
     url = bench_url(args.db_name)
     numbers, births = sample_numbers(url, 4000, args.seed)
@@ -344,6 +346,7 @@ def main() -> None:
         "lookup": look,
         "issue": issue,
         "cpu_cores": os.cpu_count(),
+        "load_average_before_after": [load_before, os.getloadavg()],
         "server_log_tail": log_tail,
     }
     RESULTS.mkdir(exist_ok=True)
