@@ -545,22 +545,31 @@ def _new_ids(session: Session, table: sa.Table, count: int) -> list[int]:
     """``count`` unused ids of ``table``: from its sequence on PostgreSQL; on SQLite (one writer
     at a time, and this one holds the write lock) the ones after the largest."""
     if session.get_bind().dialect.name == "postgresql":
-        return list(
-            session.execute(
-                sa.text(
-                    "SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence(:t, 'id')::regclass"
-                    " AS seq) AS s, generate_series(1, :n)"
-                ),
-                {"t": table.name, "n": count},
-            ).scalars()
-        )
+        ids = session.execute(
+            sa.text(
+                "SELECT array_agg(nextval(s.seq)) FROM (SELECT pg_get_serial_sequence(:t, 'id')"
+                "::regclass AS seq) AS s, generate_series(1, :n)"
+            ),
+            {"t": table.name, "n": count},
+        ).scalar_one()
+        return list(ids)
     last = session.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
     return list(range(last + 1, last + 1 + count))
 
 
-def _copy(session: Session, table: sa.Table, columns: Sequence[str], rows: Iterable[Any]) -> None:
-    """PostgreSQL's ``COPY … FROM STDIN`` of rows (tuples in the order of ``columns``, values as
-    the driver writes them: JSON as text, enums as their values)."""
+# COPY's text format: a tab between columns, \N for NULL, and these characters escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_NULL = "\\N"
+COPY_CHUNK_LINES = 1000
+
+
+def _copy_text(value: str | None) -> str:
+    return _COPY_NULL if value is None else value.translate(_COPY_ESCAPES)
+
+
+def _copy(session: Session, table: sa.Table, columns: Sequence[str], lines: Iterable[str]) -> None:
+    """PostgreSQL's ``COPY … FROM STDIN`` of lines in its text format (columns in the order of
+    ``columns``), sent in chunks while they are made."""
     import psycopg  # the PostgreSQL driver (make_engine's default)
 
     preparer = session.get_bind().dialect.identifier_preparer
@@ -572,8 +581,14 @@ def _copy(session: Session, table: sa.Table, columns: Sequence[str], rows: Itera
     assert isinstance(driver, psycopg.Connection)
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+            chunk: list[str] = []
+            for line in lines:
+                chunk.append(line)
+                if len(chunk) >= COPY_CHUNK_LINES:
+                    copy.write("".join(chunk))
+                    chunk.clear()
+            if chunk:
+                copy.write("".join(chunk))
     except psycopg.Error as exc:
         raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
@@ -605,27 +620,26 @@ def _insert_fields(
             ],
         )  # fmt: skip
         return
-    source_text = source.value
-    _copy(
-        session,
-        _FIELD,
-        _FIELD_INSERT,
-        (
-            (field_id, record_id, key, c["value"], c["raw"], c["confidence"], c["page_no"],
-             _json_text(c["bbox"]), c["status"].value, _json_text(c["reasons"]), 1, source_text,
-             now)
-            for field_id, (record_id, key, c) in zip(ids, rows, strict=True)
-        ),
-    )  # fmt: skip
-    _copy(
-        session,
-        _REVISION,
-        _REVISION_INSERT,
-        (
-            (field_id, 1, None, c["value"], None, c["status"].value, author, first, now)
-            for field_id, (_, _, c) in zip(ids, rows, strict=True)
-        ),
-    )
+    # PostgreSQL: both tables by COPY, the lines made here (the revision line with the field's).
+    revision_lines: list[str] = []
+    tail = f"1\t{source.value}\t{now.isoformat()}\n"
+    revision_tail = f"{_copy_text(author)}\t{_copy_text(first)}\t{now.isoformat()}\n"
+
+    def field_lines() -> Iterator[str]:
+        for field_id, (record_id, key, c) in zip(ids, rows, strict=True):
+            value, status, page_no = _copy_text(c["value"]), c["status"].value, c["page_no"]
+            yield (
+                f"{field_id}\t{record_id}\t{_copy_text(key)}\t{value}\t{_copy_text(c['raw'])}\t"
+                f"{c['confidence']!r}\t{_COPY_NULL if page_no is None else int(page_no)}\t"
+                f"{_copy_text(_json_text(c['bbox']))}\t{status}\t"
+                f"{_copy_text(_json_text(c['reasons']))}\t{tail}"
+            )
+            revision_lines.append(
+                f"{field_id}\t1\t{_COPY_NULL}\t{value}\t{_COPY_NULL}\t{status}\t{revision_tail}"
+            )
+
+    _copy(session, _FIELD, _FIELD_INSERT, field_lines())
+    _copy(session, _REVISION, _REVISION_INSERT, revision_lines)
 
 
 def _forget_loaded_records(session: Session) -> None:

@@ -195,6 +195,8 @@ def test_a_batch_of_pages_exports_as_the_same_pages_saved_one_by_one(
     odd = make_record(2, "3", needs_review=frozenset({"child.full_name"}))
     odd.fields["child.full_name"].bbox = None
     odd.fields["child.sex"].confidence = 1.5  # clamped to 1.0 either way
+    tricky = "Lê\tThị \\N\r\nHoa \\ \x1f"  # what COPY's text format must escape
+    odd.fields["child.full_name"].value = odd.fields["child.full_name"].raw = tricky
     pages = {1: [make_record(1, "1"), make_record(1, "2")], 2: [odd], 3: []}
     other = get_or_create_book(
         session,
@@ -220,7 +222,10 @@ def test_a_batch_of_pages_exports_as_the_same_pages_saved_one_by_one(
         ]
 
     assert without_book_no("01") == without_book_no("09")
-    assert without_book_no("01")[2]["fields"]["child.sex"]["confidence"] == 1.0  # type: ignore[index]
+    third: dict[str, dict[str, object]] = without_book_no("01")[2]["fields"]  # type: ignore[assignment]
+    assert third["child.sex"]["confidence"] == 1.0
+    assert third["child.full_name"]["value"] == third["child.full_name"]["raw"] == tricky
+    assert third["child.full_name"]["bbox"] is None
     summaries = [book_summary(session, b.id) for b in (book, other)]
     for s in summaries:
         for key in ("book_id", "book_no", "source_name"):
@@ -235,3 +240,4 @@ def test_a_batch_of_pages_exports_as_the_same_pages_saved_one_by_one(
     assert [r[1:] for r in revisions if r[0] == book.id] == [
         r[1:] for r in revisions if r[0] == other.id
     ]
+    assert [r[2] for r in revisions].count(tricky) == 2  # revision 1 in each book
