@@ -174,18 +174,26 @@ def log_call(
         "status_code": status_code,
     }
     try:
-        _write(
-            session,
-            "write the API access log",
-            lambda: session.add(ApiAccessLog(request_id=request_id, **entry)),
-        )
+        _append(session, {**entry, "request_id": request_id})
         return True
-    except Exception:
+    except sa.exc.IntegrityError:
         if request_id is None:
             raise
         entry.update(persons=[], outcome="replayed", status_code=409)
-        _write(session, "write the API access log", lambda: session.add(ApiAccessLog(**entry)))
+        _append(session, {**entry, "request_id": None})
         return False
+
+
+def _append(session: Session, line: dict[str, Any]) -> None:
+    """One line of the append-only log, committed at once: a plain INSERT (no unit of work to
+    guard: nothing else is written with it). A lost race on the request id rolls back and
+    raises IntegrityError."""
+    try:
+        session.execute(sa.insert(ApiAccessLog), [line])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def access_log(
