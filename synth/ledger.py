@@ -12,7 +12,7 @@ rows as fit. Everything random comes from the ``random.Random`` given.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -140,13 +140,15 @@ class LedgerLayout:
     def length(self, text: str, role: str) -> float:
         return float(self.fonts[role].getlength(text))
 
-    def set_widths(self, entries: list[Entry], rng: random.Random) -> None:
+    def set_widths(self, entries: list[Entry], jitter: list[float]) -> bool:
         """Column widths: by what the columns hold, jittered, never narrower than their longest
-        word (a printed column fits what the clerks write)."""
+        word nor than a few words (a printed column fits what the clerks write). False when
+        the columns do not fit the page."""
         st = self.style
         table_w = self.size[0] - self.margin[0] - self.margin[2]
         weights = [
-            max(_item_weight(i) for i in col) * rng.uniform(0.85, 1.2) for col in self.columns
+            max(_item_weight(i) for i in col) * j
+            for col, j in zip(self.columns, jitter, strict=True)
         ]
         minimum: list[float] = []
         for col in self.columns:
@@ -160,7 +162,10 @@ class LedgerLayout:
                 default=0.0,
             )
             head = max(self.length(w, "header") for w in self.headers[len(minimum)].split())
-            minimum.append(max(longest + st.indent, head) + 2 * st.pad + 4)
+            least = 6 * st.value_px if len(col) > 1 or _item_weight(col[0]) >= 1 else 0
+            minimum.append(max(longest + st.indent, head, least) + 2 * st.pad + 4)
+        if sum(minimum) > table_w:
+            return False
         total = sum(weights)
         widths = [table_w * w / total for w in weights]
         # raise narrow columns to their minimum, taking the room from the others in proportion
@@ -176,6 +181,7 @@ class LedgerLayout:
             for i in rest:
                 widths[i] -= need * (widths[i] - minimum[i]) / max(spare, 1.0)
         self.widths = widths
+        return True
 
     def _value(self, entry: Entry, item: str, col: Column) -> str:
         value = entry.printed.get(item)
@@ -322,6 +328,16 @@ def ledger_layout(
 ) -> tuple[LedgerLayout, list[list[EntryBlock]]]:
     """The book's ledger layout and its pages of rows."""
     style = LedgerStyle.draw(rng)
-    lay = LedgerLayout(book, style, choose_columns(rng, book.form.register_type))
-    lay.set_widths(entries, rng)
+    columns = choose_columns(rng, book.form.register_type)
+    jitter = [rng.uniform(0.85, 1.2) for _ in columns]
+    lay = LedgerLayout(book, style, columns)
+    # columns too wide for a page: the press printed the book on spreads, in smaller type
+    while not lay.set_widths(entries, jitter):
+        if not style.spread:
+            style = replace(style, spread=True)
+        elif style.value_px > 28:
+            style = replace(style, value_px=style.value_px - 2, pitch=style.pitch - 2)
+        else:
+            raise RuntimeError("ledger columns do not fit a spread")  # pragma: no cover
+        lay = LedgerLayout(book, style, columns)
     return lay, lay.paginate(entries)
