@@ -41,9 +41,14 @@ from extraction.name_lexicon import (
     snap_unusual,
     unusual_syllables,
 )
-from extraction.phrases import phrase_prefix, phrase_within, snap_phrase
+from extraction.phrases import phrase_prefix, phrase_within, reads_as, snap_phrase
 from extraction.syllables import is_valid_syllable
-from extraction.text import capitalise_name_words, fix_word_digits, repair_case
+from extraction.text import (
+    capitalise_name_words,
+    fix_word_digits,
+    match_unit_word_case,
+    repair_case,
+)
 from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
@@ -114,6 +119,7 @@ def cut_at_gap(words: list[Word]) -> list[Word]:
     return words
 
 
+_MARK_AFTER_WORD = re.compile(r"(?<=\w)[:;,.](?=\s)")
 _DOUBLED_INITIAL = re.compile(r"\b([^\W\d_])(?i:\1)(?=[^\W\d_])")
 _LEADER_TAIL = re.compile(r"(?:_+|\.{2,}|…+)[._…]*$")
 
@@ -380,6 +386,9 @@ def _closed_reader(key: str, form: RegisterForm) -> Callable[[str], values.Norma
     if key == "registration_kind":
         kinds = form.registration_kinds
         return lambda t: values.normalise_registration_kind(t, kinds)
+    kind = form.phrase_kinds.get(key)
+    if kind is not None:  # a relationship, a title: a closed list of phrases
+        return lambda t: values.Normalised(reads_as(t, kind))
     if spec.type in _SELF_EVIDENT_TYPES and spec.type != FieldType.YEAR:
         ftype = spec.type
         return lambda t: values.normalise(ftype, t)
@@ -545,8 +554,13 @@ def normalise_entry(
             if trimmed is not None:
                 text = trimmed
                 fixes.append("name_trailing_dropped")
+            # marks between name words ("NGUYÊN: BÍCH HỒNG") would hide the surname
+            text = _MARK_AFTER_WORD.sub("", text)
         if spec.type in CASE_REPAIRED:
             text, recased = repair_case(text)
+            if spec.type == FieldType.PLACE:
+                text, unit_cased = match_unit_word_case(text)
+                recased = recased or unit_cased
             fixes += ["case_corrected"] if recased else []
         if spec.type == FieldType.NAME:
             text, capitalised = capitalise_name_words(text)

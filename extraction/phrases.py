@@ -227,13 +227,13 @@ def phrase_prefix(text: str, kind: str) -> str | None:
         if not head:
             continue
         # the phrase, or the phrase misread too, then strays ("Công an TP Hài Phòng - Âu")
-        found = _reads_as(head, kind)
+        found = reads_as(head, kind)
         if found is not None:
             return found
     return None
 
 
-def _reads_as(text: str, kind: str) -> str | None:
+def reads_as(text: str, kind: str) -> str | None:
     """The phrase of ``kind`` that ``text`` is (any case) or snaps to, or None."""
     exact = _casefold_index(kind).get(text.casefold())
     if exact is not None:
@@ -260,7 +260,7 @@ def phrase_within(text: str, kind: str) -> str | None:
         for start in range(0, min(MAX_LEADING_WORDS, n - length) + 1):
             if n - start - length > MAX_TRAILING_WORDS:
                 continue
-            found = _reads_as(" ".join(words[start : start + length]), kind)
+            found = reads_as(" ".join(words[start : start + length]), kind)
             if found is not None:
                 return found
     return None

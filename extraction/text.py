@@ -305,3 +305,32 @@ def fix_word_digits(text: str, is_word: Callable[[str], bool]) -> tuple[str, boo
             changed = True
         out.append(fixed)
     return " ".join(out), changed
+
+
+_UNIT_WORDS = ("xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "tỉnh", "thành phố")
+_COMPONENT_RE = re.compile(r"(,\s*)")
+
+
+def match_unit_word_case(place: str) -> tuple[str, bool]:
+    """An address writes its unit words one way (``…, xã Đa Tốn, huyện Gia Lâm``): a unit word
+    after a comma capitalised where another after a comma is not (``Xã`` read for ``xã``: the
+    two differ by size alone) takes the lower case. The first component is left as written."""
+    parts = _COMPONENT_RE.split(place)
+    inner = [i for i in range(2, len(parts), 2)]
+
+    def unit_of(part: str) -> str | None:
+        low = part.lower()
+        for unit in _UNIT_WORDS:
+            if low.startswith(unit + " "):
+                return part[: len(unit)]
+        return None
+
+    units = {i: u for i in inner if (u := unit_of(parts[i])) is not None}
+    if not any(u[:1].islower() for u in units.values()):
+        return place, False
+    changed = False
+    for i, unit in units.items():
+        if unit[:1].isupper():
+            parts[i] = unit.lower() + parts[i][len(unit) :]
+            changed = True
+    return "".join(parts), changed

@@ -657,6 +657,9 @@ _ISSUER_START_RE = re.compile(
 _TRAILING_CAP_RE = re.compile(r"\s*\bc[ấâa]p\s*$", re.I)
 
 
+_CCCD_LETTERS_RE = re.compile(r"^[cC]{1,3}[dD]$")
+
+
 def _fold_aligned(text: str) -> str:
     """Lower-case accent folding that keeps every character's position."""
     out = []
@@ -708,7 +711,10 @@ def parse_id_doc(raw: str) -> IdDoc:
     if type_text.strip(" ,.:;"):
         t = normalise_id_doc_type(type_text)
         doc_type = t.value
-        if t.value is None:
+        if t.value is None and _CCCD_LETTERS_RE.match(type_text.strip(" ,.:;")):
+            doc_type = "cccd"  # "cD", "ccD": CCCD with letters lost (c and C alike in size)
+            reasons.append("id_doc_type_corrected")
+        elif t.value is None:
             reasons.append("id_doc_type_unknown")
         elif t.corrected:
             reasons.append("id_doc_type_corrected")  # folded or fuzzy: one code for the part

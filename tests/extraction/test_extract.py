@@ -490,3 +490,15 @@ def test_personal_number_prefix_taken_from_the_record() -> None:
     check_record(other, "birth", authority="UBND phường La Khê")
     assert other["child.personal_id"].value == "002216670940"
     assert "personal_id_province_mismatch" in other["child.personal_id"].reasons
+
+
+def test_relationship_told_by_its_phrase_and_marks_inside_names() -> None:
+    lines = [
+        ln for ln in ENTRY if not ln.startswith(("Quan hệ", "Họ, chữ đệm, tên người đi khai sinh"))
+    ]
+    at = lines.index("Giấy tờ tùy thân: CCCD số 001190012345, cấp ngày 12/05/2021, "
+                     "nơi cấp: Cục Cảnh sát QLHC về TTXH")  # fmt: skip
+    lines.insert(at, "Họ, chữ đệm, tên người đi khai sinh: TRẦN: THỊ LAN Qui hệ vớTNười NS: Là mẹ")
+    [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
+    assert rec.fields["declarant.relationship"].value == "Là mẹ"
+    assert rec.fields["declarant.full_name"].value == "TRẦN THỊ LAN"

@@ -157,3 +157,15 @@ def test_fix_word_digits_and_name_capitals() -> None:
         assert fix_word_digits(kept, is_valid_syllable) == (kept, False)
     assert capitalise_name_words("cao Văn Tiến") == ("Cao Văn Tiến", True)
     assert capitalise_name_words("NGUYỄN VĂN AN") == ("NGUYỄN VĂN AN", False)
+
+
+def test_unit_words_of_an_address_take_one_case() -> None:
+    from extraction.text import match_unit_word_case
+
+    assert match_unit_word_case("Tổ 6, Xã Đa Tốn, huyện Gia Lâm, TP Hà Nội") == (
+        "Tổ 6, xã Đa Tốn, huyện Gia Lâm, TP Hà Nội",
+        True,
+    )
+    kept = "Thôn Hạ, Xã Uy Nỗ, Huyện Đông Anh, Hà Nội"  # written in capitals throughout
+    assert match_unit_word_case(kept) == (kept, False)
+    assert match_unit_word_case("Xã Đa Tốn, huyện Gia Lâm")[1] is False  # first component

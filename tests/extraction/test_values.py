@@ -325,3 +325,12 @@ def test_repair_date_digits_within_a_range() -> None:
     assert repair_date_digits("12/05/2015", lo, hi) is None  # already fine
     assert repair_date_digits("08/98/2018", lo, hi) is None  # nothing within two changes
     assert repair_date_digits("no date", lo, hi) is None
+
+
+def test_cccd_with_letters_lost() -> None:
+    from extraction.values import parse_id_doc
+
+    doc = parse_id_doc("cD số 001064857418")
+    assert doc.doc_type == "cccd" and doc.doc_no == "001064857418"
+    assert "id_doc_type_corrected" in doc.reasons
+    assert parse_id_doc("D số 1").doc_type is None
