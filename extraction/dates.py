@@ -505,6 +505,19 @@ def _year(lx: list[_Lex], reasons: set[str]) -> int | None:
     return v if v is not None and MIN_YEAR <= v <= MAX_YEAR else None
 
 
+def _drop_trailing_digit_date(lexes: list[_Lex | None], reasons: set[str]) -> list[_Lex | None]:
+    """A year in words followed by the date in digits (``… mười lăm (15/03/2015)``): the digits
+    (three numbers or more after the words) are not part of the year."""
+    first_num = next((i for i, x in enumerate(lexes) if x is not None and x.kind is _K.NUM), None)
+    if first_num is None or first_num == 0:
+        return lexes
+    tail = lexes[first_num:]
+    if len(tail) >= 3 and all(x is not None and x.kind is _K.NUM for x in tail):
+        reasons.add("date_words_extra_tokens")
+        return lexes[:first_num]
+    return lexes
+
+
 def _is_marker(lex: _Lex | None, kind: _K) -> bool:
     return lex is not None and lex.kind is kind
 
@@ -554,6 +567,7 @@ def read_date_words(text: str) -> DateReading | None:
         if None in year_raw:
             year_raw = year_raw[: year_raw.index(None)]
             local.add("date_words_extra_tokens")
+        year_raw = _drop_trailing_digit_date(year_raw, local)
         year = _year(_resolve_tens([x for x in year_raw if x is not None], local), local)
         if year is None:
             continue

@@ -145,6 +145,10 @@ def test_words_variants(text: str, expected: date) -> None:
             "date_words_extra_tokens",
         ),
         ("Ngày 15 tháng 3 năm 2O15", "date_ocr_chars_fixed"),
+        (
+            "Ngày mười lăm tháng ba năm hai nghìn không trăm mười lăm (15/03/2015)",
+            "date_words_extra_tokens",
+        ),
     ],
 )
 def test_words_ocr_noise_is_reported(text: str, reason: str) -> None:
@@ -178,6 +182,7 @@ def test_words_clean_reading_has_no_reasons() -> None:
         "Ngày hai mươi không tháng ba năm hai nghìn",
         "Ngày xyz tháng ba năm hai nghìn",
         "Ngày mười lăm tháng ba năm hai nghìn không trăm 1O lăm",  # digits mixed into words
+        "Ngày mười lăm tháng ba năm hai nghìn không trăm 15",  # a number in digits, not a date
     ],
 )
 def test_words_unparseable(text: str) -> None:
