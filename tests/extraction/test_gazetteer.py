@@ -212,3 +212,26 @@ def test_2025_units_parse_back() -> None:
         assert p.era in (None, "2025")
         if p.era == "2025":
             assert p.successor_ward == p.ward
+
+
+def test_a_misread_ward_name_never_passes_silently() -> None:
+    """One letter changed in 500 random wards: flagged, unless the result is the name of another
+    real ward of that district (then nothing can tell)."""
+    g = gazetteer()
+    rng = random.Random(7)
+    flagged = 0
+    for r in rng.sample(_legacy_rows(), 500):
+        name = r["ward"]
+        letters = [i for i, ch in enumerate(name) if ch.isalpha()]
+        if not letters:  # "Phường 3"
+            continue
+        i = rng.choice(letters)
+        new = "x" if name[i].lower() != "x" else "k"
+        misread = name[:i] + new + name[i + 1 :]
+        if name_key(misread) in g.wards[r["district_code"]].by_key:
+            continue
+        prov = g.province_by_code[("legacy", r["province_code"])].unit
+        text = f"{r['ward_kind']} {misread}, {r['district_kind']} {r['district']}, {prov.name}"
+        assert "place_ward_not_in_district" in parse_place(text).reasons, text
+        flagged += 1
+    assert flagged > 400
