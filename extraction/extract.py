@@ -119,7 +119,7 @@ def cut_at_gap(words: list[Word]) -> list[Word]:
     return words
 
 
-_MARK_AFTER_WORD = re.compile(r"(?<=\w)[:;,.](?=\s)")
+_MARK_AFTER_WORD = re.compile(r"(?<=\w)[:;,.\-](?=\s)|(?<!\S)['‘’`](?=\w)")
 _DOUBLED_INITIAL = re.compile(r"\b([^\W\d_])(?i:\1)(?=[^\W\d_])")
 _LEADER_TAIL = re.compile(r"(?:_+|\.{2,}|…+)[._…]*$")
 
