@@ -40,7 +40,7 @@ def read_book(tmp_path_factory: pytest.TempPathFactory) -> ReadBook:
 
     out = tmp_path_factory.mktemp("ledger") / "book"
     meta = write_sample_book(
-        out, register_type="death", layout="ledger", records=3, seed=31, quality="scan", fmt="png"
+        out, register_type="death", layout="ledger", records=2, seed=31, quality="scan", fmt="png"
     )
     data = out.parent / "data"
     book = ingest_book(out / "pages", data)
