@@ -209,10 +209,15 @@ def _standard_export(
         for book, report in export_books(session, s.data_dir, fmt, out, book_no=book_no):
             for problem in report.problems:
                 err_console.print(f"[yellow]note:[/] {escape(problem)}", soft_wrap=True)
-            counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+            counts = ", ".join(f"{k}: {v}" for k, v in report.counts.items())
             for path in report.files if fmt != "alto" else report.files[:1]:
                 shown = path.parent if fmt == "alto" else path
-                console.print(f"{book.name}: {shown} ({counts})", markup=False, highlight=False)
+                console.print(
+                    f"{book.name}: {shown} ({counts})",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
 
 
 @app.command()

@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from exports.pdf import binary_streams, jpeg_reader, open_image, points
+from exports.pdf import RECORD_JPEG_QUALITY, binary_streams, jpeg_reader, open_image, points
 from exports.source import BookSource, ExportReport, PageSource, RecordSource, safe_name
 from extraction.forms import ID_DOC_TYPES, FieldType, RegisterForm, form_for
 
@@ -159,7 +159,9 @@ def region_pdf(images: list[tuple[Image.Image, int]], title: str) -> bytes:
         for crop, dpi in images:
             w, h = points(crop.width, dpi), points(crop.height, dpi)
             canvas.setPageSize((w, h))
-            canvas.drawImage(jpeg_reader(crop, colour=True), 0, 0, w, h)
+            canvas.drawImage(
+                jpeg_reader(crop, colour=True, quality=RECORD_JPEG_QUALITY), 0, 0, w, h
+            )
             canvas.showPage()
         canvas.save()
     return buf.getvalue()

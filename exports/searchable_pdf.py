@@ -16,7 +16,14 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from exports.pdf import binary_streams, jpeg_reader, open_image, points, text_font
+from exports.pdf import (
+    BOOK_JPEG_QUALITY,
+    binary_streams,
+    jpeg_reader,
+    open_image,
+    points,
+    text_font,
+)
 from exports.source import BookSource, ExportReport, clean_word
 from ocr.types import PageText
 
@@ -69,7 +76,9 @@ def _draw_pages(canvas: Canvas, book: BookSource, report: ExportReport) -> tuple
             continue
         page_w, page_h = points(im.width, page.dpi), points(im.height, page.dpi)
         canvas.setPageSize((page_w, page_h))
-        canvas.drawImage(jpeg_reader(im, colour=False), 0, 0, page_w, page_h)
+        canvas.drawImage(
+            jpeg_reader(im, colour=False, quality=BOOK_JPEG_QUALITY), 0, 0, page_w, page_h
+        )
         im.close()
         if page.ocr is None:
             report.problems.append(f"{book.name}: {page.ocr_problem}: the page has no text layer")

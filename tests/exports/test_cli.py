@@ -19,7 +19,7 @@ def test_export_commands(registry: Registry, db_url: str, tmp_path: Path) -> Non
     p = run("export", "--format", "exchange", "--book-no", BOOK_NO, "--out", str(out), *common)
     assert p.returncode == 0, p.stderr
     (zip_path,) = out.glob("*.zip")
-    assert f"{zip_path} (4 records, 3 pdfs)" in p.stdout
+    assert f"{zip_path} (records: 4, pdfs: 3)" in p.stdout
     with zipfile.ZipFile(zip_path) as zf:
         assert sum(n.endswith(".pdf") for n in zf.namelist()) == 3
     # the record whose page image is lost is named on stderr, without personal data
