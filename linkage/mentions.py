@@ -61,6 +61,7 @@ KEY_COLUMNS: tuple[str, ...] = (
     "sex",
     "pid",
     "place",
+    "place_c",  # the place's first part (commune, ward) without its kind word
     "postcode",
     "addr",
     "spouse",
@@ -214,6 +215,49 @@ def text_key(value: object) -> str | None:
     return None if is_blank(s) else _text_key(s)
 
 
+# Kind words that open an address's first part, and their abbreviations as clerks write them.
+_PLACE_KIND = {
+    "p": "phuong",
+    "x": "xa",
+    "tt": "thi tran",
+    "q": "quan",
+    "h": "huyen",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+}
+_KIND_WORDS = ("thi tran", "thanh pho", "thi xa", "phuong", "xa", "quan", "huyen")
+
+
+@lru_cache(maxsize=500_000)
+def _place_parts(value: str) -> tuple[str | None, str | None]:
+    parts = [fold_key(p) for p in value.split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None, None
+    first = parts[0].split(" ")
+    if first[0] in _PLACE_KIND and len(first) > 1:
+        first = [*_PLACE_KIND[first[0]].split(" "), *first[1:]]
+    head = " ".join(first)
+    parts[0] = head
+    commune = head
+    for kind in _KIND_WORDS:
+        if head.startswith(kind + " ") and len(head) > len(kind) + 1:
+            commune = head[len(kind) + 1 :]
+            break
+    return " ".join(parts), commune
+
+
+def place_keys(value: object) -> tuple[str | None, str | None]:
+    """A place as (whole key, first-part key): ``P. Kim Sơn, Đông Anh`` and ``Phường Kim Sơn,
+    Đông Anh, Hà Nội`` → (``phuong kim son dong anh``, ``kim son``) and (``phuong kim son dong
+    anh ha noi``, ``kim son``): kind abbreviations written out, accents folded, the first part
+    kept apart so that a shortened address still agrees on its commune."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None, None
+    s = str(value)
+    return (None, None) if is_blank(s) else _place_parts(s)
+
+
 def _column(df: pd.DataFrame, name: str) -> list[Any]:
     if name in df.columns:
         return df[name].tolist()
@@ -273,6 +317,7 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
     dob_raw = _map_unique(_column(mentions, "date_of_birth"), parse_partial_date)
     year_raw = _map_unique(_column(mentions, "birth_year"), parse_partial_date)
+    places = _map_unique(_column(mentions, "place"), place_keys)
     dates = [d if d.year is not None else y for d, y in zip(dob_raw, year_raw, strict=True)]
     out = pd.DataFrame(
         {
@@ -289,7 +334,8 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             "dob_d": pd.array([d.day for d in dates], dtype="Int64"),
             "sex": _map_unique(_column(mentions, "sex"), sex_key),
             "pid": _map_unique(_column(mentions, "personal_id"), id_key),
-            "place": _map_unique(_column(mentions, "place"), text_key),
+            "place": [p[0] for p in places],
+            "place_c": [p[1] for p in places],
             "postcode": _map_unique(_column(mentions, "postcode"), text_key),
             "addr": _map_unique(_column(mentions, "address"), text_key),
             "spouse": _map_unique(_column(mentions, "spouse_name"), folded_name),

@@ -176,6 +176,22 @@ def text_comparison(
     )
 
 
+def place_comparison() -> Comparison:
+    """Residence or place of birth: the same address, the same first part (commune or ward:
+    ``P. Kim Sơn, Đông Anh`` against ``Phường Kim Sơn, Đông Anh, Hà Nội``), a similar one."""
+    return _comparison(
+        "place",
+        "place (residence or birth; abbreviations written out)",
+        [
+            _null("place"),
+            _level('"place_l" = "place_r"', "same", tf="place"),
+            _level('"place_c_l" = "place_c_r"', "same first part", tf="place_c"),
+            _level('jaro_winkler_similarity("place_l", "place_r") >= 0.9', "similar"),
+            _else(),
+        ],
+    )
+
+
 def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
     """The comparisons a model has for an input whose non-empty key columns are ``keys``."""
     k = set(keys)
@@ -193,7 +209,7 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
     if "pid" in k:
         out.append(personal_id_comparison())
     if "place" in k:
-        out.append(text_comparison("place", "place", "place (residence or birth)", tf=True))
+        out.append(place_comparison())
     if "postcode" in k:
         out.append(
             _comparison(
@@ -233,10 +249,10 @@ def blocking_rules_for(keys: Iterable[str]) -> list[str]:
     add("nm", "spouse")
     add("gn", "spouse")
     add("spouse", "dob_y")
-    add("nm", "place")
+    add("nm", "place_c")
     add("nm", "father")
     add("nm", "mother")
-    add("gn", "mn", "dob_y", "place")
+    add("gn", "mn", "dob_y", "place_c")
     add("sn", "mn", "dob_y", "spouse")
     add("gn", "postcode")
     add("sn", "postcode")
