@@ -45,6 +45,7 @@ from extraction.phrases import phrase_prefix, phrase_within, reads_as, snap_phra
 from extraction.syllables import is_valid_syllable
 from extraction.text import (
     capitalise_name_words,
+    collapse_doubled_vowels,
     fix_word_digits,
     match_unit_word_case,
     repair_case,
@@ -119,6 +120,7 @@ def cut_at_gap(words: list[Word]) -> list[Word]:
     return words
 
 
+_MARK_BETWEEN_WORDS = re.compile(r"(?<=\w):(?=\s)")
 _MARK_AFTER_WORD = re.compile(r"(?<=\w)[:;,.\-](?=\s)|(?<!\S)['‘’`](?=\w)")
 _DOUBLED_INITIAL = re.compile(r"\b([^\W\d_])(?i:\1)(?=[^\W\d_])")
 _LEADER_TAIL = re.compile(r"(?:_+|\.{2,}|…+)[._…]*$")
@@ -547,7 +549,10 @@ def normalise_entry(
         fixes: list[str] = ["label_inferred"] if raw.inferred else []
         if spec.type in CASE_REPAIRED:
             text, digit_fixed = fix_word_digits(text, is_valid_syllable)
-            fixes += [DIGIT_FIX_REASON[spec.type]] if digit_fixed else []
+            text, undoubled = collapse_doubled_vowels(text)
+            fixes += [DIGIT_FIX_REASON[spec.type]] if digit_fixed or undoubled else []
+            if spec.type == FieldType.PLACE:
+                text = _MARK_BETWEEN_WORDS.sub("", text)  # "Thanh: Hóa", "Vĩnh: Phúc"
         if spec.type == FieldType.NAME:
             # Before case repair: the case the name was typed in tells its words from strays.
             trimmed = drop_name_tail(text)

@@ -334,3 +334,23 @@ def match_unit_word_case(place: str) -> tuple[str, bool]:
             parts[i] = unit.lower() + parts[i][len(unit) :]
             changed = True
     return "".join(parts), changed
+
+
+def collapse_doubled_vowels(text: str) -> tuple[str, bool]:
+    """One vowel read twice with two sets of marks (``Nỗổ``, ``QUYÊỀN``, ``Nỗõ``): no Vietnamese
+    word has the same vowel twice in a row with marks on both; the first reading is kept."""
+    out: list[str] = []
+    for ch in text:
+        if out and ch.isalpha() and out[-1].isalpha():
+            prev = out[-1]
+            base_prev, base_ch = fold_accents(prev).lower(), fold_accents(ch).lower()
+            if (
+                base_prev == base_ch
+                and base_ch in VOWELS
+                and prev != fold_accents(prev)
+                and ch != fold_accents(ch)
+            ):
+                continue
+        out.append(ch)
+    result = "".join(out)
+    return result, result != text

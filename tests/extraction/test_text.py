@@ -169,3 +169,12 @@ def test_unit_words_of_an_address_take_one_case() -> None:
     kept = "Thôn Hạ, Xã Uy Nỗ, Huyện Đông Anh, Hà Nội"  # written in capitals throughout
     assert match_unit_word_case(kept) == (kept, False)
     assert match_unit_word_case("Xã Đa Tốn, huyện Gia Lâm")[1] is False  # first component
+
+
+def test_a_vowel_read_twice_with_marks_is_read_once() -> None:
+    from extraction.text import collapse_doubled_vowels
+
+    assert collapse_doubled_vowels("Uy Nỗổ") == ("Uy Nỗ", True)
+    assert collapse_doubled_vowels("QUYÊỀN") == ("QUYÊN", True)
+    for kept in ("xoong", "Nguyễn", "Thuỷ"):
+        assert collapse_doubled_vowels(kept) == (kept, False)
