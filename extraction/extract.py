@@ -549,8 +549,8 @@ def normalise_entry(
         fixes: list[str] = ["label_inferred"] if raw.inferred else []
         if spec.type in CASE_REPAIRED:
             text, digit_fixed = fix_word_digits(text, is_valid_syllable)
-            text, undoubled = collapse_doubled_vowels(text)
-            fixes += [DIGIT_FIX_REASON[spec.type]] if digit_fixed or undoubled else []
+            text, vowel_fixed = collapse_doubled_vowels(text)
+            fixes += [DIGIT_FIX_REASON[spec.type]] if digit_fixed or vowel_fixed else []
             if spec.type == FieldType.PLACE:
                 text = _MARK_BETWEEN_WORDS.sub("", text)  # "Thanh: Hóa", "Vĩnh: Phúc"
         if spec.type == FieldType.NAME:
