@@ -55,7 +55,7 @@ def _febrl(frames: list[pd.DataFrame]) -> Dataset:
         "given_name": "given_name",
         "surname": "surname",
         "date_of_birth": "date_of_birth",
-        "personal_id": "soc_sec_id",
+        "other_id": "soc_sec_id",  # noisy by design: evidence, not a trusted key
         "postcode": "postcode",
         "address": "address_1",
         "place": "suburb",

@@ -35,7 +35,8 @@ MENTION_FIELDS: tuple[str, ...] = (
     "date_of_birth",  # a full date (dd/mm/yyyy, yyyy-mm-dd, yyyymmdd) or only a year
     "birth_year",  # parents' "Năm sinh": a year only
     "sex",  # Nam / Nữ / M / F / male / female
-    "personal_id",  # 12-digit personal number, or any identity number
+    "personal_id",  # 12-digit personal number, or any identity number trusted as a key
+    "other_id",  # another number (insurance, record): evidence, never a key or a veto
     "place",  # residence or place of birth, free text
     "postcode",
     "address",
@@ -60,6 +61,7 @@ KEY_COLUMNS: tuple[str, ...] = (
     "dob_d",
     "sex",
     "pid",
+    "oid",
     "place",
     "place_c",  # the place's first part (commune, ward) without its kind word
     "postcode",
@@ -67,7 +69,7 @@ KEY_COLUMNS: tuple[str, ...] = (
     "spouse",
     "father",
     "mother",
-    "usable",  # has a name and at least a year: may be linked automatically
+    "usable",  # has a name (given or surname) and at least a year: may be linked automatically
 )
 
 # Key column that each canonical field feeds (for choosing which comparisons a model has).
@@ -78,6 +80,7 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "date_of_birth": ("dob_y",),
     "sex": ("sex",),
     "personal_id": ("pid",),
+    "other_id": ("oid",),
     "place": ("place",),
     "postcode": ("postcode",),
     "address": ("addr",),
@@ -176,9 +179,16 @@ def id_key(value: object) -> str | None:
     return digits if len(digits) >= 5 else None
 
 
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[str, ...]:
+    return tuple(name_key(word).split())
+
+
 @lru_cache(maxsize=500_000)
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(name_key(name).split())
+    # the key is made syllable by syllable (the same as keying the whole name, and each
+    # syllable of a registry's names is keyed once instead of once per distinct name)
+    return tuple(k for part in name.split() for k in _word(part))
 
 
 def name_words(value: object) -> tuple[str, ...]:
@@ -334,6 +344,7 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             "dob_d": pd.array([d.day for d in dates], dtype="Int64"),
             "sex": _map_unique(_column(mentions, "sex"), sex_key),
             "pid": _map_unique(_column(mentions, "personal_id"), id_key),
+            "oid": _map_unique(_column(mentions, "other_id"), id_key),
             "place": [p[0] for p in places],
             "place_c": [p[1] for p in places],
             "postcode": _map_unique(_column(mentions, "postcode"), text_key),
@@ -351,7 +362,8 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             for a, b, c in zip(out["sn"], out["mn"], out["gn"], strict=True)
         ],
     )
-    out["usable"] = out["gn"].notna() & out["dob_y"].notna()
+    # a name (given name or surname) and at least a year of birth
+    out["usable"] = (out["gn"].notna() | out["sn"].notna()) & out["dob_y"].notna()
     return out[list(KEY_COLUMNS)]
 
 

@@ -208,6 +208,20 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
         out.append(exact_comparison("sex", "sex", "sex"))
     if "pid" in k:
         out.append(personal_id_comparison())
+    if "oid" in k:
+        out.append(
+            _comparison(
+                "other_id",
+                "another identity number (evidence only)",
+                [
+                    _null("oid"),
+                    _level('"oid_l" = "oid_r"', "same"),
+                    _level('damerau_levenshtein("oid_l", "oid_r") <= 1', "one digit off"),
+                    _level('damerau_levenshtein("oid_l", "oid_r") <= 2', "two digits off"),
+                    _else(),
+                ],
+            )
+        )
     if "place" in k:
         out.append(place_comparison())
     if "postcode" in k:
@@ -243,6 +257,7 @@ def blocking_rules_for(keys: Iterable[str]) -> list[str]:
             rules.append(" AND ".join(f"l.{c} = r.{c}" for c in cols))
 
     add("pid")
+    add("oid")
     add("sn", "gn", "dob_y")
     add("gn", "dob")
     add("sn", "dob")
@@ -295,6 +310,8 @@ def deterministic_rules_for(keys: Iterable[str]) -> list[str]:
         rules.append("l.nm = r.nm AND l.dob = r.dob")
     if {"pid", "gn"} <= k:
         rules.append("l.pid = r.pid AND l.gn = r.gn")
+    if {"oid", "gn"} <= k:
+        rules.append("l.oid = r.oid AND l.gn = r.gn")
     if {"nm", "dob_y", "spouse"} <= k:
         rules.append("l.nm = r.nm AND l.dob_y = r.dob_y AND l.spouse = r.spouse")
     if not rules and {"nm", "dob_y"} <= k:

@@ -156,3 +156,22 @@ def test_clusters_refuse_to_join_two_personal_numbers() -> None:
 def test_thresholds_must_be_ordered() -> None:
     with pytest.raises(ValueError):
         Thresholds(link=1, review=2)
+
+
+def test_other_number_is_evidence_not_a_veto(population: pd.DataFrame) -> None:
+    """Two mentions alike but for a misread insurance number link; with the same number as a
+    personal number they would be held back."""
+    pair = pd.DataFrame(
+        [
+            dict(mention_id="Y1", full_name="Khổng Văn Tuệ", date_of_birth="07/08/1966",
+                 sex="Nam", place="Xã Lạc Vệ, Tiên Du, Bắc Ninh", other_id="4471829"),
+            dict(mention_id="Y2", full_name="KHỔNG VĂN TUỆ", date_of_birth="07/08/1966",
+                 sex="Nam", place="X. Lạc Vệ, Tiên Du", other_id="4471992"),
+        ]
+    )  # fmt: skip
+    base = population.drop(columns=["person_id"])
+    result = link_mentions(pd.concat([base, pair], ignore_index=True).fillna(""))
+    assert _cluster(result, "Y1") == _cluster(result, "Y2")
+    as_pid = pair.rename(columns={"other_id": "personal_id"})
+    held = link_mentions(pd.concat([base, as_pid], ignore_index=True).fillna(""))
+    assert _cluster(held, "Y1") != _cluster(held, "Y2")

@@ -121,3 +121,35 @@ def test_exact_baseline_needs_name_and_date() -> None:
     labels = exact_baseline(k).tolist()
     assert labels[0] == labels[1]  # accents folded, two date formats
     assert labels[2] != labels[0] and labels[3] != labels[0]  # no date; swapped date
+
+
+def test_place_keys_write_out_abbreviations_and_keep_the_first_part() -> None:
+    keys = prepare_mentions(
+        pd.DataFrame(
+            {
+                "mention_id": ["a", "b", "c"],
+                "place": ["P. Kim Sơn, Đông Anh, Hà Nội", "Phường Kim Sơn, Đông Anh", ""],
+            }
+        )
+    )
+    assert keys["place"].tolist()[:2] == [
+        "phuong kim son dong anh ha noi",
+        "phuong kim son dong anh",
+    ]
+    assert keys["place_c"].tolist() == ["kim son", "kim son", None]
+
+
+def test_usable_needs_a_name_part_and_a_year() -> None:
+    keys = prepare_mentions(
+        pd.DataFrame(
+            {
+                "mention_id": ["a", "b", "c", "d"],
+                "surname": ["Lê", "", "Lê", ""],
+                "given_name": ["", "An", "An", ""],
+                "date_of_birth": ["1990", "1990", "", "1990"],
+                "other_id": ["12345", "", "", ""],
+            }
+        )
+    )
+    assert keys["usable"].tolist() == [True, True, False, False]
+    assert keys["oid"].tolist()[:2] == ["12345", None]
