@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import pandas as pd
 import pytest
@@ -55,7 +56,7 @@ def test_sex_and_id_keys() -> None:
     assert id_key("12") is None
 
 
-def _keys(**cols: list[object]) -> pd.DataFrame:
+def _keys(**cols: Sequence[object]) -> pd.DataFrame:
     n = len(next(iter(cols.values())))
     return prepare_mentions(pd.DataFrame({"mention_id": [str(i) for i in range(n)], **cols}))
 
