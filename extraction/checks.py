@@ -17,7 +17,7 @@ from extraction import identity, values
 from extraction.forms import BIRTH_FIELDS, DEATH_FIELDS, MARRIAGE_FIELDS, FieldSpec
 from extraction.gazetteer import check_places, place_keys
 from extraction.notes_nlp import annotate_notes
-from extraction.phrases import DEATH_RELATIONSHIPS, TITLES, issuers
+from extraction.phrases import DEATH_CAUSES, DEATH_RELATIONSHIPS, TITLES, issuers
 from extraction.syllables import is_valid_syllable
 from extraction.types import FieldValue
 from extraction.vocab import authority_province_code, canonical_province
@@ -373,6 +373,9 @@ def check_death(fields: dict[str, FieldValue], *, book_year: int | None = None) 
     _check_in_list(
         fields, "declarant.relationship", DEATH_RELATIONSHIPS, "relationship_not_in_list"
     )
+    # A cause in other words than registers usually use is read by a person: a misread one
+    # ("Bột quy" for "Đột quỵ") is a real word pair and passes every other check.
+    _check_in_list(fields, "death.cause", DEATH_CAUSES, "cause_not_in_list")
     for key in ("death.cause", "death_notice.issuer", "notes"):
         _capitalise_first(fields, key)
     for key in ("death.cause", "notes"):  # an issuer may be a foreign-named hospital

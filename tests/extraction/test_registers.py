@@ -470,3 +470,18 @@ def test_a_first_letter_read_in_lower_case_is_put_right() -> None:
     fields = _fields("death", death_notice__issuer="công an phường Văn Miếu")
     check_death(fields, book_year=2019)
     assert fields["death_notice.issuer"].value == "Công an phường Văn Miếu"
+
+
+def test_death_cause_outside_the_usual_wording_goes_to_review() -> None:
+    from extraction.checks import check_record
+    from extraction.types import FieldValue
+
+    def cause(text: str) -> dict[str, FieldValue]:
+        return {"death.cause": FieldValue("death.cause", text, raw=text, confidence=0.99)}
+
+    misread = cause("Bột quy")
+    check_record(misread, "death")
+    assert "cause_not_in_list" in misread["death.cause"].reasons
+    usual = cause("Đột quỵ")
+    check_record(usual, "death")
+    assert "cause_not_in_list" not in usual["death.cause"].reasons
