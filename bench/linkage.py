@@ -86,6 +86,7 @@ def fake_1000() -> Dataset:
     df = pd.read_csv(SHARED / "fake_1000.csv", dtype=str, keep_default_na=False)
     mapping = {"given_name": "first_name", "surname": "surname", "date_of_birth": "dob"}
     mapping["place"] = "city"
+    mapping["email"] = "email"
     return df, df["cluster"], mapping
 
 

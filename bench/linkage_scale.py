@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -37,18 +38,20 @@ def run_size(n: int) -> dict[str, Any]:
     rows = pd.DataFrame(mention_rows(generate_population(families, seed), seed))
     truth = rows.pop("person_id")
     model, th = registry_model(), Thresholds()
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     keys = prepare_mentions(rows)
     t1 = time.perf_counter()
     scored = splink_engine.score_pairs(keys, model, min_weight=th.review)
     t2 = time.perf_counter()
     clusters, pairs = cluster(keys, decide(scored, keys, th))
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
     m = pairwise_metrics(truth, clusters["cluster_id"])
     out = {
         "mentions": len(rows),
         "seed": seed,
         "seconds": round(t3 - t0, 1),
+        "cpu_seconds": round(c3 - c0, 1),  # all threads: less sensitive to other load
+        "load_avg_1min": round(os.getloadavg()[0], 2),
         "keys_s": round(t1 - t0, 1),
         "score_s": round(t2 - t1, 1),
         "decide_cluster_s": round(t3 - t2, 1),
@@ -69,13 +72,15 @@ def markdown(res: dict[str, Any]) -> str:
         f"DuckDB {res['duckdb']} with {res['duckdb_threads']} threads; "
         "time from the mention table to clusters (keys, scoring, decisions and clusters).",
         "",
-        "| mentions | seconds | keys | Splink scoring | decide + cluster | scored pairs |"
+        "| mentions | seconds | CPU s | load avg | keys | Splink scoring | decide + cluster |"
+        " scored pairs |"
         " peak RSS MB | P / R / F1 |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in res["sizes"]:
         lines.append(
-            f"| {r['mentions']:,} | **{r['seconds']}** | {r['keys_s']} | {r['score_s']} | "
+            f"| {r['mentions']:,} | **{r['seconds']}** | {r['cpu_seconds']} | "
+            f"{r['load_avg_1min']} | {r['keys_s']} | {r['score_s']} | "
             f"{r['decide_cluster_s']} | {r['scored_pairs']:,} | {r['peak_rss_mb']:,} | "
             f"{r['precision']:.3f} / {r['recall']:.3f} / {r['f1']:.3f} |"
         )

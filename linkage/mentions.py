@@ -40,6 +40,7 @@ MENTION_FIELDS: tuple[str, ...] = (
     "place",  # residence or place of birth, free text
     "postcode",
     "address",
+    "email",
     "spouse_name",  # the other spouse named in the same record
     "father_name",
     "mother_name",
@@ -66,6 +67,8 @@ KEY_COLUMNS: tuple[str, ...] = (
     "place_c",  # the place's first part (commune, ward) without its kind word
     "postcode",
     "addr",
+    "email",
+    "email_u",  # an e-mail address's part before the @
     "spouse",
     "father",
     "mother",
@@ -84,6 +87,7 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "place": ("place",),
     "postcode": ("postcode",),
     "address": ("addr",),
+    "email": ("email",),
     "spouse_name": ("spouse",),
     "father_name": ("father",),
     "mother_name": ("mother",),
@@ -268,6 +272,14 @@ def place_keys(value: object) -> tuple[str | None, str | None]:
     return (None, None) if is_blank(s) else _place_parts(s)
 
 
+def email_key(value: object) -> str | None:
+    """An e-mail address trimmed and in lower case; None when it has no ``@``."""
+    if not isinstance(value, str):
+        return None
+    s = value.strip().lower()
+    return s if "@" in s.strip("@") else None
+
+
 def _column(df: pd.DataFrame, name: str) -> list[Any]:
     if name in df.columns:
         return df[name].tolist()
@@ -327,6 +339,7 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
     dob_raw = _map_unique(_column(mentions, "date_of_birth"), parse_partial_date)
     year_raw = _map_unique(_column(mentions, "birth_year"), parse_partial_date)
+    emails = _map_unique(_column(mentions, "email"), email_key)
     places = _map_unique(_column(mentions, "place"), place_keys)
     dates = [d if d.year is not None else y for d, y in zip(dob_raw, year_raw, strict=True)]
     out = pd.DataFrame(
@@ -349,6 +362,8 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             "place_c": [p[1] for p in places],
             "postcode": _map_unique(_column(mentions, "postcode"), text_key),
             "addr": _map_unique(_column(mentions, "address"), text_key),
+            "email": emails,
+            "email_u": [e.split("@", 1)[0] if e else None for e in emails],
             "spouse": _map_unique(_column(mentions, "spouse_name"), folded_name),
             "father": _map_unique(_column(mentions, "father_name"), folded_name),
             "mother": _map_unique(_column(mentions, "mother_name"), folded_name),

@@ -239,6 +239,20 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
         )
     if "addr" in k:
         out.append(text_comparison("address", "addr", "address"))
+    if "email" in k:
+        out.append(
+            _comparison(
+                "email",
+                "e-mail address",
+                [
+                    _null("email"),
+                    _level('"email_l" = "email_r"', "same"),
+                    _level('"email_u_l" = "email_u_r"', "same user, other domain"),
+                    _level('jaro_winkler_similarity("email_l", "email_r") >= 0.88', "similar"),
+                    _else(),
+                ],
+            )
+        )
     for col, desc in (("spouse", "spouse"), ("father", "father"), ("mother", "mother")):
         if col in k:
             out.append(text_comparison(col, col, f"{desc}'s name", jw=0.92))
@@ -273,6 +287,8 @@ def blocking_rules_for(keys: Iterable[str]) -> list[str]:
     add("sn", "postcode")
     add("gn", "addr")
     add("sn", "addr")
+    add("email")
+    add("email_u")
     if {"sn", "gn"} <= k:
         rules.append("l.sn = r.gn AND l.gn = r.sn")  # surname and given name swapped
     if {"dob", "postcode"} <= k:
