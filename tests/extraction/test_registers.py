@@ -477,7 +477,7 @@ def test_death_cause_outside_the_usual_wording_goes_to_review() -> None:
     from extraction.types import FieldValue
 
     def cause(text: str) -> dict[str, FieldValue]:
-        return {"death.cause": FieldValue("death.cause", text, raw=text, confidence=0.99)}
+        return {"death.cause": FieldValue(key="death.cause", value=text, raw=text, confidence=0.99)}
 
     misread = cause("Bột quy")
     check_record(misread, "death")
