@@ -82,8 +82,12 @@ def _bands(profile: np.ndarray, min_share: float) -> list[tuple[int, int]]:
     return bands
 
 
-def _line_masks(grey: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def _line_masks(
+    grey: np.ndarray, scale: float = 1.0, rules: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     mask = ink_mask(grey)
+    if rules is not None:
+        mask = cv2.bitwise_or(mask, rules)
     h, w = mask.shape
     hk = max(20, int(w * 0.08))
     vk = max(20, int(h * 0.08))
@@ -105,7 +109,10 @@ def looks_ruled(grey: np.ndarray) -> bool:
     Form pages have horizontal rules between entries but no vertical ones. Thin rules come out
     faint at this size: a rule found by Otsu's threshold or by a fixed margin under the paper's
     tone counts (measured: each alone missed the rules of some scanned or worn pages)."""
-    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    # thin rules are widened before shrinking (a min filter across): at quarter size a faded
+    # 2-pixel rule would all but vanish
+    wide = cv2.erode(grey, np.ones((1, 5), np.uint8))
+    small = cv2.resize(wide, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     flat = flatten_background(small)
     otsu = ink_mask(flat)
     margin = ((flat < 255 - RULE_MARGIN) * 255).astype(np.uint8)
@@ -130,10 +137,11 @@ def _vertical_rules(mask: np.ndarray) -> int:
     return len(_bands((cols >= h // 8).astype(np.float64), 1.0))
 
 
-def find_grid(grey: np.ndarray) -> Grid | None:
+def find_grid(grey: np.ndarray, rules: np.ndarray | None = None) -> Grid | None:
     """The table's rules on a deskewed greyscale page, or None when there is no ruled table
-    (fewer than ``MIN_VERTICAL`` vertical or ``MIN_HORIZONTAL`` horizontal rules)."""
-    horiz, vert = _line_masks(grey)
+    (fewer than ``MIN_VERTICAL`` vertical or ``MIN_HORIZONTAL`` horizontal rules). ``rules``:
+    more pixels that may be rules (faint ones the ink threshold misses)."""
+    horiz, vert = _line_masks(grey, rules=rules)
     cols = vert.sum(axis=0) / 255.0
     xs = _bands(cols, 0.5)
     if len(xs) < MIN_VERTICAL:
@@ -294,10 +302,11 @@ def cell_engine_for(engine: OcrEngine) -> OcrEngine:
 MAX_SKEW = 5.0
 
 
-def straighten(grey: np.ndarray) -> Preprocessed:
+def straighten(grey: np.ndarray) -> tuple[Preprocessed, np.ndarray]:
     """The page with its paper flattened, light tones (bleed-through, stamp tints) cut, and
     deskewed: the skew is measured after the cut, so a table showing through from the back of
-    the leaf does not pull it."""
+    the leaf does not pull it. Also the mask of pixels darker than ``RULE_MARGIN`` under the
+    paper, deskewed alike: faded rules the cut takes for light tones (bleed-through is lighter)."""
     flat = flatten_background(grey)
     clean = clip_light(flat)
     if int((clean < 128).sum()) < 0.5 * int((flat < 128).sum()):
@@ -305,9 +314,12 @@ def straighten(grey: np.ndarray) -> Preprocessed:
     angle = estimate_skew(clean, max_angle=MAX_SKEW)
     angle = max(-MAX_SKEW, min(MAX_SKEW, angle))
     if abs(angle) < 0.05:
-        return Preprocessed(image=clean, skew=0.0, matrix=rotation_matrix(grey.shape, 0.0))
+        angle = 0.0
     matrix = rotation_matrix(grey.shape, angle)
-    return Preprocessed(image=rotate(clean, matrix), skew=angle, matrix=matrix)
+    if angle:
+        clean, flat = rotate(clean, matrix), rotate(flat, matrix)
+    rules = ((flat < 255 - RULE_MARGIN) * 255).astype(np.uint8)
+    return Preprocessed(image=clean, skew=angle, matrix=matrix), rules
 
 
 def read_table_page(image: np.ndarray, engine: OcrEngine) -> TableReading | None:
@@ -318,8 +330,8 @@ def read_table_page(image: np.ndarray, engine: OcrEngine) -> TableReading | None
     grey = to_grey(image)
     if not looks_ruled(grey):
         return None
-    pre = straighten(grey)
-    grid = find_grid(pre.image)
+    pre, rules = straighten(grey)
+    grid = find_grid(pre.image, rules)
     if grid is None:
         return TableReading(width=width, height=height, n_rows=0, n_cols=0, cells=[], skew=pre.skew)
     clean = erase(pre.image, rules_mask(pre.image, min_len=120))

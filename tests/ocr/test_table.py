@@ -44,7 +44,8 @@ def test_the_grid_of_a_ruled_table_is_found_straight_and_skewed() -> None:
     for angle in (0.0, 2.0):
         page = _table_page({}, angle)
         assert looks_ruled(page)
-        grid = find_grid(straighten(page).image)
+        pre, rules = straighten(page)
+        grid = find_grid(pre.image, rules)
         assert grid is not None
         assert (grid.n_rows, grid.n_cols) == (len(YS) - 1, len(XS) - 1)
         if not angle:
