@@ -29,6 +29,7 @@ from extraction.checks import check_record
 from extraction.extract import (
     BookContext,
     RawField,
+    is_junk_word,
     normalise_entry,
     score_and_decide,
     trim_junk,
@@ -354,13 +355,25 @@ def _is_blank_mark(words: list[Word]) -> bool:
     return not text or all(ch in "-–—._…" for ch in text)
 
 
+# A line of a cell that is mostly strokes read as characters (a stamp over the signature, a
+# signature) is no value; a blank mark ("-") is one and stays.
+STRAY_SHARE = 0.5
+
+
+def _stray_line(line: CellLine) -> bool:
+    if _is_blank_mark(line.words):
+        return False
+    junk = sum(1 for w in line.words if is_junk_word(w))
+    return junk > STRAY_SHARE * len(line.words)
+
+
 def cell_fields(
     cell: Cell, items: Column, page_no: int, m: CellMetrics, header_score: float
 ) -> tuple[dict[str, RawField], dict[str, list[str]]]:
     """The raw field of each stacked item of one cell, and the items to flag per reason: a
     stack whose values do not fit the column's items (``ledger_stack_mismatch``), an item taken
     as blank because its line is empty (``ledger_blank_inferred``)."""
-    groups = stack_groups(cell.lines, m.indent)
+    groups = stack_groups([ln for ln in cell.lines if not _stray_line(ln)], m.indent)
     problems: dict[str, list[str]] = {}
     slots: list[list[CellLine] | None]
     if len(items) == 1:
