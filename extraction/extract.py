@@ -45,6 +45,7 @@ from extraction.phrases import phrase_prefix, phrase_within, reads_as, snap_phra
 from extraction.syllables import is_valid_syllable
 from extraction.text import (
     capitalise_name_words,
+    capitalise_street_names,
     collapse_doubled_vowels,
     fix_word_digits,
     match_unit_word_case,
@@ -565,7 +566,8 @@ def normalise_entry(
             text, recased = repair_case(text)
             if spec.type == FieldType.PLACE:
                 text, unit_cased = match_unit_word_case(text)
-                recased = recased or unit_cased
+                text, street_cased = capitalise_street_names(text)
+                recased = recased or unit_cased or street_cased
             fixes += ["case_corrected"] if recased else []
         if spec.type == FieldType.NAME:
             text, capitalised = capitalise_name_words(text)

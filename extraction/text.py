@@ -354,3 +354,21 @@ def collapse_doubled_vowels(text: str) -> tuple[str, bool]:
         out.append(ch)
     result = "".join(out)
     return result, result != text
+
+
+_STREET_NAME_RE = re.compile(r"(?<!\w)(phố|đường) ([^,]+)")
+
+
+def capitalise_street_names(place: str) -> tuple[str, bool]:
+    """A street's name is a proper name, every word capitalised: a word read in lower case among
+    capitalised ones (``phố chùa Bộc``) takes its capital."""
+
+    def fix(m: re.Match[str]) -> str:
+        words = m.group(2).split(" ")
+        starts = [w[:1] for w in words if w[:1].isalpha()]
+        if not any(c.isupper() for c in starts) or not any(c.islower() for c in starts):
+            return m.group(0)
+        return m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in words)
+
+    out = _STREET_NAME_RE.sub(fix, place)
+    return out, out != place

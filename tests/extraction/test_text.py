@@ -178,3 +178,14 @@ def test_a_vowel_read_twice_with_marks_is_read_once() -> None:
     assert collapse_doubled_vowels("QUYÊỀN") == ("QUYÊN", True)
     for kept in ("xoong", "Nguyễn", "Thuỷ"):
         assert collapse_doubled_vowels(kept) == (kept, False)
+
+
+def test_street_names_are_capitalised_throughout() -> None:
+    from extraction.text import capitalise_street_names
+
+    assert capitalise_street_names("Số 105, ngõ 170, phố chùa Bộc, P. Văn Miếu") == (
+        "Số 105, ngõ 170, phố Chùa Bộc, P. Văn Miếu",
+        True,
+    )
+    kept = "Số 9 đường số 7, Q. 7"  # no capitalised word: a numbered street, as written
+    assert capitalise_street_names(kept) == (kept, False)
