@@ -125,8 +125,27 @@ def score_pairs(keys: pd.DataFrame, settings: dict[str, Any], *, min_weight: flo
     """
     _quiet_logs()
     names = _comparison_names(settings)
+    out = _predict(keys, settings, names, f"match_weight >= {float(min_weight)!r}", min_weight)
+    if "personal_id" in names:
+        # pairs with the same number, kept whatever their weight, to be checked for a conflict
+        same = {**settings, "blocking_rules_to_generate_predictions": ["l.pid = r.pid"]}
+        extra = _predict(keys, same, names, '"w_personal_id" > 0', None)
+        out = pd.concat([out, extra], ignore_index=True)
+        out = out.drop_duplicates(["id_l", "id_r"]).reset_index(drop=True)
+    return out
+
+
+def _predict(
+    keys: pd.DataFrame,
+    settings: dict[str, Any],
+    names: list[str],
+    where: str,
+    threshold: float | None,
+) -> pd.DataFrame:
+    """Scored candidate pairs of ``settings``' blocking rules; pairs under ``threshold`` are
+    dropped inside DuckDB (a large input's millions of weak pairs are never stored)."""
     with _linker(keys, settings) as linker:
-        pred = linker.inference.predict()
+        pred = linker.inference.predict(threshold_match_weight=threshold)
         rel = pred.as_duckdbpyrelation()
         cols = set(rel.columns)
         select = [
@@ -138,10 +157,6 @@ def score_pairs(keys: pd.DataFrame, settings: dict[str, Any], *, min_weight: flo
         for n in names:
             tf = f' + coalesce("mw_tf_adj_{n}", 0)' if f"mw_tf_adj_{n}" in cols else ""
             select.append(f'"mw_{n}"{tf} AS "w_{n}"')
-        where = f"match_weight >= {float(min_weight)!r}"
-        if "personal_id" in names:
-            # numbers that agree: kept whatever the weight, to be checked for a conflict
-            where += ' OR "w_personal_id" > 0'
         out = rel.query("p", f"SELECT {', '.join(select)} FROM p WHERE {where}").df()
         pred.drop_table_from_database_and_remove_from_cache()
     out["id_l"] = out["id_l"].astype(str)
