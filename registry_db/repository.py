@@ -596,13 +596,15 @@ def _copy(session: Session, table: sa.Table, columns: Sequence[str], lines: Iter
 def _insert_fields(
     session: Session, rows: Sequence[NewField], *, source: FieldSource, author: str, now: datetime
 ) -> None:
-    """Insert new field values (version 1) and revision 1 of each: ``COPY`` on PostgreSQL, an
-    ``INSERT`` of many rows elsewhere. Their ids are taken first, so that no row is read back."""
+    """Insert new field values (version 1) and revision 1 of each: ``COPY`` on PostgreSQL through
+    psycopg, an ``INSERT`` of many rows elsewhere. Their ids are taken first, so that no row is
+    read back."""
     if not rows:
         return
     ids = _new_ids(session, _FIELD, len(rows))
     first = PIPELINE_REASON_FIRST
-    if session.get_bind().dialect.name != "postgresql":
+    dialect = session.get_bind().dialect
+    if (dialect.name, dialect.driver) != ("postgresql", "psycopg"):
         session.execute(
             sa.insert(_FIELD),
             [
