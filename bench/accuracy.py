@@ -11,10 +11,11 @@ bench/results/accuracy_<type>.{json,md} for marriage and death books.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from typing import Any
 
-from bench.common import WORK, extract_book, read_book, render, truth, write_result
+from bench.common import RESULTS, WORK, extract_book, read_book, render, truth, write_result
 from extraction.evaluate import evaluate, format_table
 
 # tests use < 1000, calibration 5000–7999 (bench.calibrate)
@@ -29,6 +30,40 @@ MAX_ACCEPTED_WRONG = 0.005
 MIN_STRAIGHT_THROUGH_SCAN = 0.85
 
 
+def previous_results(name: str) -> dict[str, Any]:
+    """The per-quality results of the last run, if any."""
+    path = RESULTS / f"{name}.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    measured = data.get("measured_at")
+    out: dict[str, Any] = {}
+    for q, d in data.get("qualities", {}).items():
+        out[q] = {"measured_at": measured, **d}
+    return out
+
+
+def table_of(d: dict[str, Any]) -> str:
+    """``format_table``'s table from a quality's stored result (``EvalReport.as_dict``)."""
+    o, r = d["overall"], d["records"]
+    lines = [
+        f"records: {r['truth']} in truth, {r['extracted']} extracted, "
+        f"{r['unmatched_truth']} unmatched",
+        f"fields: {o['fields']}  accuracy {o['accuracy']:.2%}  CER {o['cer']:.2%}  "
+        f"straight-through {o['straight_through']:.2%}  "
+        f"accepted-but-wrong {o['accepted_wrong_rate']:.2%} "
+        f"({o['accepted_wrong']}/{o['accepted']})",
+        "",
+        f"{'key':34} {'acc':>8} {'cer':>7} {'accepted':>9} {'acc.wrong':>9}",
+    ]
+    for key, k in d["per_key"].items():
+        lines.append(
+            f"{key:34} {k['accuracy']:8.2%} {k['cer']:7.2%} {k['straight_through']:9.2%} "
+            f"{k['accepted_wrong_rate']:9.2%}"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--type", dest="register_type", default="birth", choices=list(SEEDS_BY_TYPE))
@@ -37,8 +72,9 @@ def main() -> None:
     args = ap.parse_args()
     rtype: str = args.register_type
     seeds = SEEDS_BY_TYPE[rtype]
-    results: dict[str, Any] = {}
-    tables = []
+    result_name = "accuracy" if rtype == "birth" else f"accuracy_{rtype}"
+    # Qualities not measured in this run keep their last figures (each with its own date).
+    results: dict[str, Any] = previous_results(result_name)
     for q in args.qualities.split(","):
         prefix = "acc" if rtype == "birth" else f"acc-{rtype}"
         name = f"{prefix}-{q}-{seeds[q]}-{args.records}"
@@ -63,23 +99,27 @@ def main() -> None:
         d["pages"] = len(pages)
         d["seconds"] = round(time.perf_counter() - t0, 1)
         d["errors_sample"] = rep.errors[:60]
+        d["measured_at"] = time.strftime("%Y-%m-%d %H:%M")
         results[q] = d
-        tables.append(
-            f"## {q} (seed {seeds[q]}, {len(pages)} pages)\n\n```\n{format_table(rep)}\n```"
-        )
-        print(tables[-1], flush=True)
+        print(f"## {q}\n{format_table(rep)}", flush=True)
+    results = {q: results[q] for q in ("clean", "scan", "poor") if q in results}
+    tables = [
+        f"## {q} (seed {d.get('seed')}, {d.get('pages')} pages, measured {d.get('measured_at')})"
+        f"\n\n```\n{table_of(d)}\n```"
+        for q, d in results.items()
+    ]
     summary = [
-        "| quality | accuracy | target | accepted-but-wrong | straight-through | CER |",
-        "|---|---|---|---|---|---|",
+        "| quality | accuracy | target | accepted-but-wrong | straight-through | CER | measured |",
+        "|---|---|---|---|---|---|---|",
     ]
     for q, d in results.items():
         o = d["overall"]
         summary.append(
             f"| {q} | {o['accuracy']:.2%} | ≥ {TARGETS[q]:.1%} | {o['accepted_wrong_rate']:.2%} "
-            f"| {o['straight_through']:.2%} | {o['cer']:.2%} |"
+            f"| {o['straight_through']:.2%} | {o['cer']:.2%} | {d.get('measured_at')} |"
         )
     write_result(
-        "accuracy" if rtype == "birth" else f"accuracy_{rtype}",
+        result_name,
         {"register_type": rtype, "records": args.records, "qualities": results},
         f"# Accuracy ({rtype} register, form layout)\n\n"
         + "\n".join(summary)
