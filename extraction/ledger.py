@@ -514,7 +514,8 @@ def mend_entry_numbers(records: list[RecordResult]) -> None:
 
     nums = [num(r) for r in records]
     last = len(nums) - 1
-    for k in range(len(nums)):
+    # middle rows first: a page's end rows are judged by two neighbours that must be right
+    for k in [*range(1, last), *([0, last] if last > 0 else [])]:
         prev = nums[k - 1] if k > 0 else None
         nxt = nums[k + 1] if k < last else None
         expect: int | None = None
