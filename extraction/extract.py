@@ -429,8 +429,23 @@ def find_label_by_value(
             FieldType.CATEGORY, after.strip(), read
         ) is None:
             continue
-        return key, max(1, j - shortest + 1), j + 1, tail, INFER_MIN_SCORE
+        return key, _label_start(words, j, variants, shortest), j + 1, tail, INFER_MIN_SCORE
     return None
+
+
+def _label_start(
+    words: list[Word], j: int, variants: tuple[tuple[str, str, int], ...], shortest: int
+) -> int:
+    """Where a damaged label ending at word ``j`` starts: the start whose words look most like
+    one of its wordings ("An I.oafdàng ký:" is "I.oafdàng ký:", the name keeps "An"); the
+    shortest wording's length when none looks like one."""
+    best, start = 0.0, max(1, j - shortest + 1)
+    for i in range(max(1, j - LINE_LABEL_MAX_WORDS + 1), j + 1):
+        span = norm_label_text(" ".join(w.text for w in words[i : j + 1]))
+        score = max((label_score(span, v, folded) for v, folded, _ in variants), default=0.0)
+        if score > best:
+            best, start = score, i
+    return start
 
 
 # A wrapped value's next line may instead start with the next printed label, damaged past
