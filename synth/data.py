@@ -430,7 +430,7 @@ PROVINCE_PLACES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("huyện", "Thái Thụy", ("Thụy Liên", "Thái Hà", "Thụy Trình")),
     ),
     "Hà Nam": (
-        ("huyện", "Lý Nhân", ("Nhân Hậu", "Chân Lý", "Nhân Đạo")),
+        ("huyện", "Lý Nhân", ("Nhân Thịnh", "Chân Lý", "Nhân Đạo")),
         ("huyện", "Bình Lục", ("An Mỹ", "Bối Cầu", "Tràng An")),
         ("huyện", "Thanh Liêm", ("Thanh Hà", "Thanh Phong", "Liêm Thuận")),
         ("huyện", "Kim Bảng", ("Tượng Lĩnh", "Nhật Tựu", "Đồng Hóa")),
@@ -454,7 +454,7 @@ PROVINCE_PLACES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("huyện", "Gia Lộc", ("Gia Tân", "Hoàng Diệu", "Thống Nhất")),
     ),
     "Thanh Hóa": (
-        ("huyện", "Hoằng Hóa", ("Hoằng Lộc", "Hoằng Đạo", "Hoằng Quang")),
+        ("huyện", "Hoằng Hóa", ("Hoằng Lộc", "Hoằng Đạo", "Hoằng Giang")),
         ("huyện", "Hậu Lộc", ("Hòa Lộc", "Đa Lộc", "Minh Lộc")),
         ("huyện", "Thọ Xuân", ("Xuân Lập", "Xuân Hòa", "Thọ Lập")),
         ("huyện", "Nông Cống", ("Trung Chính", "Tế Thắng", "Minh Khôi")),
