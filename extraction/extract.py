@@ -706,7 +706,7 @@ def snap_closed_list(
     if head is not None:
         return head, TRAILING_DROPPED_PENALTY, "phrase_trailing_corrected"
     within = phrase_within(value, kind)
-    if within is not None:
+    if within is not None and within != value:  # a phrase read as it is needs no correction
         return within, TRAILING_DROPPED_PENALTY, "phrase_trailing_corrected"
     return value, 1.0, None
 

@@ -502,3 +502,9 @@ def test_relationship_told_by_its_phrase_and_marks_inside_names() -> None:
     [rec] = extract_page(page(lines), 3, CTX, thresholds=LOW)
     assert rec.fields["declarant.relationship"].value == "Là mẹ"
     assert rec.fields["declarant.full_name"].value == "TRẦN THỊ LAN"
+
+
+def test_a_phrase_read_as_it_is_is_not_marked_corrected() -> None:
+    from extraction.extract import snap_closed_list
+
+    assert snap_closed_list("signer.title", "Phó Chủ tịch") == ("Phó Chủ tịch", 1.0, None)
