@@ -778,6 +778,11 @@ def score_and_decide(
             f.reasons.append("low_confidence")
 
 
+def form_thresholds(form: RegisterForm, thresholds: Thresholds | None = None) -> Thresholds:
+    """The thresholds given, else the register's calibrated ones (both layouts use them)."""
+    return thresholds or load_thresholds(THRESHOLDS_FILE.parent / form.thresholds_file)
+
+
 def extract_page(
     page: PageText,
     page_no: int,
@@ -786,7 +791,7 @@ def extract_page(
     thresholds: Thresholds | None = None,
 ) -> list[RecordResult]:
     form = form_for(ctx.register_type)
-    th = thresholds or load_thresholds(THRESHOLDS_FILE.parent / form.thresholds_file)
+    th = form_thresholds(form, thresholds)
     entries = group_entries(segments(visual_lines(page), form), page_no, form)
     condition = page_condition(mean_conf(page))
     records = []

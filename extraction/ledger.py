@@ -24,11 +24,12 @@ from statistics import median
 from rapidfuzz import fuzz
 
 from extraction import values
-from extraction.calibration import THRESHOLDS_FILE, Thresholds, load_thresholds, page_condition
+from extraction.calibration import Thresholds, page_condition
 from extraction.checks import check_record
 from extraction.extract import (
     BookContext,
     RawField,
+    form_thresholds,
     is_junk_word,
     normalise_entry,
     score_and_decide,
@@ -449,10 +450,6 @@ def _result(
     )
 
 
-def _thresholds(form: RegisterForm, thresholds: Thresholds | None) -> Thresholds:
-    return thresholds or load_thresholds(THRESHOLDS_FILE.parent / form.thresholds_file)
-
-
 def extract_table_page(
     table: TableReading,
     page_no: int,
@@ -465,7 +462,7 @@ def extract_table_page(
     Keys of columns whose header could not be matched are flagged ``ledger_column_not_found``
     on every record of the page (they are not guessed)."""
     form = form_for(ctx.register_type)
-    th = _thresholds(form, thresholds)
+    th = form_thresholds(form, thresholds)
     header_row = _header_row(table, form)
     headers = [c.text for c in table.row(header_row)]
     matches = match_headers(headers, form)
@@ -678,7 +675,7 @@ def extract_untabled_page(
     of ``notes`` for the reviewer, and every field flagged ``table_not_found``. No row is
     dropped; nothing is accepted."""
     form = form_for(ctx.register_type)
-    th = _thresholds(form, thresholds)
+    th = form_thresholds(form, thresholds)
     words = [w for ln in page.lines for w in ln.words]
     if not words:
         return []
