@@ -30,6 +30,20 @@ MAX_ACCEPTED_WRONG = 0.005
 MIN_STRAIGHT_THROUGH_SCAN = 0.85
 
 
+def targets_for(quality: str, overall: dict[str, Any]) -> dict[str, Any]:
+    """The issue's targets for a book of this quality, and whether ``overall`` meets them."""
+    targets: dict[str, Any] = {
+        "accuracy": TARGETS[quality],
+        "accuracy_met": overall["accuracy"] >= TARGETS[quality],
+        "accepted_wrong_max": MAX_ACCEPTED_WRONG,
+        "accepted_wrong_met": overall["accepted_wrong_rate"] <= MAX_ACCEPTED_WRONG,
+    }
+    if quality == "scan":
+        targets["straight_through_min"] = MIN_STRAIGHT_THROUGH_SCAN
+        targets["straight_through_met"] = overall["straight_through"] >= MIN_STRAIGHT_THROUGH_SCAN
+    return targets
+
+
 def previous_results(name: str) -> dict[str, Any]:
     """The per-quality results of the last run, if any."""
     path = RESULTS / f"{name}.json"
@@ -84,17 +98,7 @@ def main() -> None:
         rep = evaluate(truth(out), extract_book(out, pages))
         d = rep.as_dict()
         o = d["overall"]
-        d["targets"] = {
-            "accuracy": TARGETS[q],
-            "accuracy_met": o["accuracy"] >= TARGETS[q],
-            "accepted_wrong_max": MAX_ACCEPTED_WRONG,
-            "accepted_wrong_met": o["accepted_wrong_rate"] <= MAX_ACCEPTED_WRONG,
-        }
-        if q == "scan":
-            d["targets"]["straight_through_min"] = MIN_STRAIGHT_THROUGH_SCAN
-            d["targets"]["straight_through_met"] = (
-                o["straight_through"] >= MIN_STRAIGHT_THROUGH_SCAN
-            )
+        d["targets"] = targets_for(q, o)
         d["seed"] = seeds[q]
         d["pages"] = len(pages)
         d["seconds"] = round(time.perf_counter() - t0, 1)

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.accuracy import MAX_ACCEPTED_WRONG, MIN_STRAIGHT_THROUGH_SCAN, TARGETS
+from bench.accuracy import TARGETS, targets_for
 from bench.common import RESULTS, WORK, book_dir, export_dict, source_of, truth, write_result
 from extraction.evaluate import evaluate, format_table
 from extraction.extract import BookContext
@@ -107,17 +107,7 @@ def main() -> None:
             rep = evaluate(truth(out), exported)
             d = rep.as_dict()
             o = d["overall"]
-            d["targets"] = {
-                "accuracy": TARGETS[q],
-                "accuracy_met": o["accuracy"] >= TARGETS[q],
-                "accepted_wrong_max": MAX_ACCEPTED_WRONG,
-                "accepted_wrong_met": o["accepted_wrong_rate"] <= MAX_ACCEPTED_WRONG,
-            }
-            if q == "scan":
-                d["targets"]["straight_through_min"] = MIN_STRAIGHT_THROUGH_SCAN
-                d["targets"]["straight_through_met"] = (
-                    o["straight_through"] >= MIN_STRAIGHT_THROUGH_SCAN
-                )
+            d["targets"] = targets_for(q, o)
             meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
             d.update(
                 seed=seed,
