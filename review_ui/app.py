@@ -8,7 +8,7 @@ carries a CSRF token; every route names the action it performs (``permissions.py
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
@@ -24,8 +24,8 @@ from registry_db import make_engine, session_factory, upgrade
 from registry_db import review as rv
 from review_ui import admin, api, books, certificates, review, supervise
 from review_ui.jobs import DigitizeRunner
+from review_ui.middleware import SessionMiddleware
 from review_ui.security import (
-    SESSION_COOKIE,
     SessionCodec,
     SessionData,
     burn_time,
@@ -48,15 +48,7 @@ from review_ui.web import (
 
 log = logging.getLogger(__name__)
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-}
+API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings, *, runner: DigitizeRunner | None = None) -> FastAPI:
@@ -94,36 +86,18 @@ def create_app(settings: Settings, *, runner: DigitizeRunner | None = None) -> F
     app.state.ctx = context
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.middleware("http")
-    async def session_cookie(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.session = context.codec.loads(request.cookies.get(SESSION_COOKIE))
-        response = await call_next(request)
-        data: SessionData = request.state.session
-        if data.dirty:
-            response.set_cookie(
-                SESSION_COOKIE,
-                context.codec.dumps(data),
-                max_age=settings.session_max_age_s,
-                httponly=True,
-                samesite="lax",
-                secure=settings.cookie_secure,
-                path="/",
-            )
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if response.media_type == "text/html" or response.headers.get(
-            "content-type", ""
-        ).startswith("text/html"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
     _error_handlers(app)
     _auth_routes(app)
     for module in (books, review, supervise, admin, certificates):
         app.include_router(module.router)
-    app.mount("/api/v1", api.create_api(context))  # the agency API, with its own OpenAPI
+    app.mount(API_PREFIX, api.create_api(context))  # the agency API, with its own OpenAPI
+    app.add_middleware(
+        SessionMiddleware,
+        codec=context.codec,
+        max_age_s=settings.session_max_age_s,
+        secure=settings.cookie_secure,
+        skip_prefix=API_PREFIX,
+    )
     return app
 
 
