@@ -136,12 +136,18 @@ def check_purpose(purpose: str | None) -> str:
     return text.strip()
 
 
-def check_request_id(session: Session, client: ApiClient, request_id: str | None) -> str:
-    """The call's unique id; a replay of an id this client used before is refused (409)."""
+def check_request_id(
+    session: Session, client: ApiClient, request_id: str | None, *, lookup: bool = True
+) -> str:
+    """The call's unique id; a replay of an id this client used before is refused (409).
+    ``lookup=False`` checks the form only, leaving replays to the access log's unique key
+    (:func:`log_call` returns False on one): a read-only call saves a query."""
     if not request_id or not REQUEST_ID.match(request_id):
         raise ApiRefusal(
             400, "no_request_id", "every call needs a unique X-Request-Id (8-64 of A-Z a-z 0-9 _ -)"
         )
+    if not lookup:
+        return request_id
     seen = session.scalar(
         sa.select(ApiAccessLog.id).where(
             ApiAccessLog.client_id == client.id, ApiAccessLog.request_id == request_id

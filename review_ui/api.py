@@ -107,6 +107,13 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _replayed() -> JSONResponse:
+    return JSONResponse(
+        {"error": "replayed", "message": "this X-Request-Id was used before: a replayed request"},
+        status_code=409,
+    )
+
+
 def _purpose(description: str = "why the agency asks (kept in the access log)") -> Any:
     return Query(min_length=3, max_length=255, pattern=r"\S", description=description)
 
@@ -143,7 +150,7 @@ def create_api(context: AppContext) -> FastAPI:
         refusal: ApiRefusal,
         request_id: str | None = None,
     ) -> JSONResponse:
-        agency.log_call(
+        logged = agency.log_call(
             session,
             client_id=client.id if client else None,
             request_id=request_id if refusal.code not in ("replayed", "no_request_id") else None,
@@ -153,6 +160,8 @@ def create_api(context: AppContext) -> FastAPI:
             outcome=refusal.code,
             status_code=refusal.status,
         )
+        if not logged:  # a replay found by the log's unique key: refused as a replay
+            return _replayed()
         headers = {"Retry-After": "60"} if refusal.status == 429 else None
         return JSONResponse(
             {"error": refusal.code, "message": refusal.message},
@@ -169,15 +178,20 @@ def create_api(context: AppContext) -> FastAPI:
         request_id: str,
         purpose: str,
         work: Callable[[ApiClient], tuple[Any, list[int]]],
+        changes: bool = False,
     ) -> Any:
         """Authenticate, rate-limit, refuse replays, check the scope, run ``work`` (its answer
-        and the persons it returned) and log the call."""
+        and the persons it returned) and log the call.
+
+        A replay is caught by the access log's unique (client, request id) when the call's line
+        is written, before any answer leaves. A call that ``changes`` something (an extract
+        issued) also looks for its request id first, so that a replay changes nothing."""
         client: ApiClient | None = None
         try:
             client = agency.authenticate(session, key)
             if not limiter.allow(client.id, client.rate_per_minute):
                 raise ApiRefusal(429, "rate_limited", "over this client's rate limit")
-            agency.check_request_id(session, client, request_id)
+            agency.check_request_id(session, client, request_id, lookup=changes)
             agency.require_scope(client, scope)
             agency.check_purpose(purpose)
             answer, persons = work(client)
@@ -193,11 +207,8 @@ def create_api(context: AppContext) -> FastAPI:
             outcome="ok",
             status_code=200,
         )
-        if not logged:  # the same request id won a race meanwhile: a replay
-            return JSONResponse(
-                {"error": "replayed", "message": "this X-Request-Id was used before"},
-                status_code=409,
-            )
+        if not logged:  # this request id was used before (or won a race meanwhile): a replay
+            return _replayed()
         return answer
 
     @api.exception_handler(RequestValidationError)
@@ -364,6 +375,7 @@ def create_api(context: AppContext) -> FastAPI:
             request_id=request_id,
             purpose=order.purpose,
             work=work,
+            changes=True,
         )
 
     @api.get(

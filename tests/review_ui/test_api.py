@@ -143,6 +143,15 @@ def test_bad_calls_are_refused_clearly_and_logged(
     assert first.status_code == 200
     assert again.status_code == 409 and again.json()["error"] == "replayed"
     assert outcomes(session)[-2:] == ["ok", "replayed"]
+    # A replayed id is refused as a replay even where the call itself would be refused.
+    unknown = {"X-Api-Key": keys["reader"], "X-Request-Id": "same-id-0002"}
+    statuses = [
+        client.get("/api/v1/persons/001399999999", params={"purpose": why}, headers=unknown)
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in statuses] == [404, 409]
+    assert statuses[1].json()["error"] == "replayed"
+    assert outcomes(session)[-2:] == ["unknown_person", "replayed"]
 
     limited = [call(client, f"/persons/{PID}", keys["slow"], purpose=why)[0] for _ in range(3)]
     assert limited == [200, 200, 429]
@@ -175,6 +184,12 @@ def test_an_extract_issued_through_the_api_verifies(
         headers={"X-Api-Key": keys["reader"], "X-Request-Id": "issue-0003"},
     )
     assert refused.status_code == 403
+    replayed = client.post(
+        "/api/v1/extracts",
+        json=order,
+        headers={"X-Api-Key": keys["issuer"], "X-Request-Id": "issue-0001"},
+    )
+    assert replayed.status_code == 409 and replayed.json()["error"] == "replayed"
     assert session.scalar(sa.select(sa.func.count()).select_from(Extract)) == 1
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/persons/{personal_id}", "/persons", "/extracts", "/verify/{code}"} <= set(
