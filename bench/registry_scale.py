@@ -388,11 +388,12 @@ def ensure_registry(
     _admin(f'CREATE DATABASE "{name}"')
     repo.upgrade(url)
     t0 = time.perf_counter()
-    out = Copier(WORK, COLUMNS)
+    work = WORK / name  # one folder a database: two builds at once never share a file
+    out = Copier(work, COLUMNS)
     counts = write_population(families, seed, out)
     t_write = time.perf_counter() - t0
-    times = load(url, WORK)
-    for f in WORK.glob("*.tsv"):
+    times = load(url, work)
+    for f in work.glob("*.tsv"):
         f.unlink()
     if counts["persons"] < persons:
         raise RuntimeError(f"{counts['persons']} persons generated, fewer than {persons}")

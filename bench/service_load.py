@@ -4,8 +4,9 @@ The registry is ``bench.registry_scale``'s database (built there, or reused when
 same population). The app (``review_ui.app.create_app``, the API at ``/api/v1``) is started as
 one uvicorn process on 127.0.0.1 with a throwaway signing CA made here; an API client with the
 scopes ``person:read`` and ``extract:issue`` and a rate limit above the load is created for the
-run. Then, from this process (an asyncio + httpx load generator: the machine has 2 cores, so the
-client shares the CPU with the server and PostgreSQL):
+run. Then, from this process (an asyncio load generator over raw keep-alive HTTP/1.1 for the
+look-ups, httpx for the extracts: the machine has 2 cores, so the client shares the CPU with
+the server and PostgreSQL):
 
 1. person look-up ``GET /api/v1/persons/{personal_id}`` at a fixed arrival rate (open loop,
    200 requests/s by default, for a bounded number of requests), personal numbers drawn from the
@@ -30,6 +31,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import secrets
 import socket
 import subprocess
@@ -38,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import sqlalchemy as sa
@@ -162,6 +165,15 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> float:
     raise RuntimeError(f"the server did not answer within {START_TIMEOUT_S:.0f} s")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) process ``pid`` has used so far; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         server.terminate()
@@ -176,46 +188,102 @@ def _headers(key: str) -> dict[str, str]:
     return {"X-Api-Key": key, "X-Request-Id": secrets.token_hex(12)}
 
 
+class RawHttp:
+    """A lean HTTP/1.1 client over keep-alive loopback connections, for the look-up load.
+
+    httpx costs about a millisecond of CPU a request, and on this 2-core machine the load
+    generator shares the CPU with the server and PostgreSQL: the client would be measured as
+    much as the server. This one writes a request and reads ``Content-Length`` bytes back
+    (what uvicorn sends for a JSON answer), a fraction of that cost, as wrk would in C.
+    Connections are reused; a new one is opened when none is free (up to ``max_connections``).
+    """
+
+    def __init__(self, port: int, max_connections: int = 64) -> None:
+        self.port = port
+        self.max_connections = max_connections
+        self.opened = 0
+        self.idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
+            asyncio.Queue()
+        )
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.idle.empty() and self.opened < self.max_connections:
+            self.opened += 1
+            return await asyncio.open_connection(HOST, self.port)
+        return await self.idle.get()
+
+    async def get(self, target: str, headers: dict[str, str]) -> int:
+        """GET ``target`` (path and query); the status code."""
+        reader, writer = await self._connection()
+        lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        writer.write(f"GET {target} HTTP/1.1\r\nHost: {HOST}\r\n{lines}\r\n".encode())
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = CONTENT_LENGTH.search(head)
+            if length is None:
+                raise RuntimeError(f"an answer without Content-Length: {head[:200]!r}")
+            await reader.readexactly(int(length.group(1)))
+        except BaseException:
+            writer.close()
+            self.opened -= 1
+            raise
+        if CONNECTION_CLOSE.search(head):
+            writer.close()
+            self.opened -= 1
+        else:
+            self.idle.put_nowait((reader, writer))
+        return int(head[9:12])
+
+    async def close(self) -> None:
+        while not self.idle.empty():
+            _reader, writer = self.idle.get_nowait()
+            writer.close()
+
+
+CONTENT_LENGTH = re.compile(rb"(?im)^content-length:\s*(\d+)")
+CONNECTION_CLOSE = re.compile(rb"(?im)^connection:\s*close")
+
+
 async def lookup_load(
     base: str, key: str, numbers: list[str], *, rate: float, count: int, limit_s: float
 ) -> dict[str, Any]:
     """``count`` look-ups at ``rate`` a second (open loop); stops at ``limit_s`` whatever is
     still outstanding (counted as timed out)."""
-    assert httpx.URL(base).host == HOST
+    url = httpx.URL(base)
+    assert url.host == HOST and url.port is not None
     from_schedule: list[float] = []
     from_send: list[float] = []
     statuses: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10.0) as client:
-        t0 = time.perf_counter() + 0.2
+    query = urlencode({"purpose": PURPOSE})
+    client = RawHttp(url.port)
+    t0 = time.perf_counter() + 0.2
 
-        async def one(i: int) -> None:
-            scheduled = t0 + i / rate
-            delay = scheduled - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            sent = time.perf_counter()
-            try:
-                r = await client.get(
-                    f"/api/v1/persons/{numbers[i % len(numbers)]}",
-                    params={"purpose": PURPOSE},
-                    headers=_headers(key),
-                )
-                status = str(r.status_code)
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            done = time.perf_counter()
-            statuses[status] = statuses.get(status, 0) + 1
-            from_schedule.append((done - scheduled) * 1000)
-            from_send.append((done - sent) * 1000)
+    async def one(i: int) -> None:
+        scheduled = t0 + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        sent = time.perf_counter()
+        try:
+            code = await client.get(
+                f"/api/v1/persons/{numbers[i % len(numbers)]}?{query}", _headers(key)
+            )
+            status = str(code)
+        except (OSError, asyncio.IncompleteReadError, RuntimeError) as exc:
+            status = type(exc).__name__
+        done = time.perf_counter()
+        statuses[status] = statuses.get(status, 0) + 1
+        from_schedule.append((done - scheduled) * 1000)
+        from_send.append((done - sent) * 1000)
 
-        tasks = [asyncio.create_task(one(i)) for i in range(count)]
-        _done, pending = await asyncio.wait(tasks, timeout=limit_s)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-        elapsed = time.perf_counter() - t0
+    tasks = [asyncio.create_task(one(i)) for i in range(count)]
+    _done, pending = await asyncio.wait(tasks, timeout=limit_s)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    elapsed = time.perf_counter() - t0
+    await client.close()
     return {
         "target_rate_per_s": rate,
         "requests": count,
@@ -223,6 +291,7 @@ async def lookup_load(
         "timed_out": len(pending),
         "seconds": round(elapsed, 2),
         "achieved_rate_per_s": round(len(from_schedule) / elapsed, 1),
+        "connections": client.opened,
         "statuses": statuses,
         "latency_ms_from_schedule": percentiles(from_schedule),
         "latency_ms_from_send": percentiles(from_send),
@@ -276,8 +345,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"`{result['command']}` — `{reg.get('database', DB_NAME)}`: {reg['persons']:,} persons, "
         f"{reg['rows_record']:,} final records, {reg['rows_field_value']:,} field values. One "
         "uvicorn process (the app as `civreg serve` runs it) on 127.0.0.1; the load generator "
-        "(asyncio + httpx, open loop) runs on the same 2-core machine and shares the CPU with "
-        "the server and PostgreSQL. Load average before / after the run (1, 5, 15 min): "
+        "(asyncio over raw keep-alive HTTP/1.1, open loop) runs on the same 2-core machine and "
+        "shares the CPU with the server and PostgreSQL. Load average before / after the run "
+        "(1, 5, 15 min): "
         f"{result['load_average_before_after']}.\n\n"
         "| load | requests | achieved /s | statuses | p50 ms | p95 ms | p99 ms | max ms |\n"
         "|---|---|---|---|---|---|---|---|\n"
@@ -286,6 +356,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"| {ls['p50']} | {ls['p95']} | {ls['p99']} | {ls['max']} |\n"
         f"| the same, from actual send | | | | {lsend['p50']} | {lsend['p95']} "
         f"| {lsend['p99']} | {lsend['max']} |\n"
+        f"| CPU a look-up (ms): server {look.get('server_cpu_ms_per_request', '?')}, load "
+        f"generator {look.get('client_cpu_ms_per_request', '?')} | | | | | | | |\n"
         f"| extract issue (signed PDF/A), one at a time | {issue['requests']} | "
         f"| {issue['statuses']} | {il['p50']} | {il['p95']} | {il['p99']} | {il['max']} |\n\n"
         f"Targets (issue 6): look-up p99 ≤ 50 ms at 200 requests/s — **{ls['p99']} ms** "
@@ -327,10 +399,19 @@ def main() -> None:
                 lookup_load(base, key, numbers[::-1], rate=args.rate / 4, count=count // 20,
                             limit_s=30)
             )  # fmt: skip
+            server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
             look = asyncio.run(
                 lookup_load(
                     base, key, numbers, rate=args.rate, count=count, limit_s=args.seconds + 30
                 )
+            )
+            server_cpu_after = cpu_seconds(server.pid)
+            if server_cpu is not None and server_cpu_after is not None and look["completed"]:
+                look["server_cpu_ms_per_request"] = round(
+                    1000 * (server_cpu_after - server_cpu) / look["completed"], 2
+                )
+            look["client_cpu_ms_per_request"] = round(
+                1000 * (time.process_time() - client_cpu) / max(1, look["completed"]), 2
             )
             issue = issue_load(base, key, births, count=args.extracts, limit_s=300)
         finally:
