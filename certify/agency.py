@@ -190,12 +190,15 @@ def log_call(
         return False
 
 
+_LOG_INSERT = sa.insert(ApiAccessLog.__table__)
+
+
 def _append(session: Session, line: dict[str, Any]) -> None:
     """One line of the append-only log, committed at once: a plain INSERT (no unit of work to
     guard: nothing else is written with it). A lost race on the request id rolls back and
     raises IntegrityError."""
     try:
-        session.execute(sa.insert(ApiAccessLog), [line])
+        session.execute(_LOG_INSERT, line)  # Core, not the ORM's bulk path: a third the CPU
         session.commit()
     except BaseException:
         session.rollback()
