@@ -16,7 +16,7 @@ import time
 from collections import deque
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -190,7 +190,7 @@ def log_call(
         return False
 
 
-_LOG_INSERT = sa.insert(ApiAccessLog.__table__)
+_LOG_INSERT = sa.insert(cast(sa.Table, ApiAccessLog.__table__))
 
 
 def _append(session: Session, line: dict[str, Any]) -> None:
