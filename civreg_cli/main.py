@@ -69,6 +69,13 @@ def sample_book(
     seed: Annotated[int, typer.Option()] = 0,
     quality: Annotated[str, typer.Option(help="clean | scan | poor")] = "scan",
     fmt: Annotated[str, typer.Option("--format", help="pdf | tiff | png")] = "pdf",
+    spreads: Annotated[
+        str,
+        typer.Option(
+            help="ledger: auto (as the seed draws) | one-image | two-pages (each spread's table "
+            "across two page images)"
+        ),
+    ] = "auto",
 ) -> None:
     """Render a synthetic register book with its truth."""
     from synth.book import write_sample_book
@@ -83,6 +90,7 @@ def sample_book(
         seed=seed,
         quality=quality,
         fmt=fmt,
+        spreads=spreads,
     )
     console.print(
         f"wrote {meta['records']} records on {meta['page_count']} pages to {out} "

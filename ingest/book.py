@@ -27,7 +27,9 @@ from ingest.detect import detect_kind, image_format, read_head
 from ingest.images import Opener, PageFailure, RawPage, load_frame, tiff_frame_count
 from ingest.model import DEFAULT_LIMITS, IngestedBook, Limits, StoredPage
 from ingest.pdf import pdf_pages
+from ingest.spreads import join_spreads, outline_of
 from ingest.storage import file_sha256, store_bytes, store_file, store_page
+from ocr.table import TableOutline
 
 _EXT_BY_FORMAT = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif"}
 _EXT_BY_KIND = {"pdf": ".pdf", "tiff": ".tif", "zip": ".zip"}
@@ -108,12 +110,14 @@ def ingest_book(
         jobs = iter([_Job("", _frame_loader(_file_opener(source), 0, limits))])
 
     try:
-        pages = _run(jobs, name, data_dir, limits, workers or default_workers())
+        pages, outlines = _run(jobs, name, data_dir, limits, workers or default_workers())
     finally:
         for close in closers:
             close()
     if all(p.error is not None for p in pages):
         raise _book_unreadable(name, kind, pages)
+    # a ledger spread scanned as two page images: one page (ingest.spreads)
+    pages = join_spreads(pages, outlines, data_dir, limits)
 
     # The originals, last: a book refused above leaves nothing behind.
     sources = data_dir / "sources"
@@ -230,10 +234,11 @@ def check_page_count(name: str, count: int, limits: Limits) -> None:
 
 def _run(
     jobs: Iterator[_Job], name: str, data_dir: Path, limits: Limits, workers: int
-) -> list[StoredPage]:
-    """Run the jobs through the worker pool; pages in job order."""
-    results: list[StoredPage] = []
-    pending: deque[Future[StoredPage]] = deque()
+) -> tuple[list[StoredPage], list[TableOutline | None]]:
+    """Run the jobs through the worker pool; pages in job order, each with the outline of its
+    ruled table (None for a page without one)."""
+    results: list[tuple[StoredPage, TableOutline | None]] = []
+    pending: deque[Future[tuple[StoredPage, TableOutline | None]]] = deque()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
     try:
         for page_no, job in enumerate(jobs, start=1):
@@ -247,19 +252,21 @@ def _run(
             results.append(pending.popleft().result())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return results
+    return [p for p, _ in results], [o for _, o in results]
 
 
-def _do_job(page_no: int, job: _Job, name: str, data_dir: Path, limits: Limits) -> StoredPage:
+def _do_job(
+    page_no: int, job: _Job, name: str, data_dir: Path, limits: Limits
+) -> tuple[StoredPage, TableOutline | None]:
     try:
         raw = job.load()
     except PageFailure as failure:
         err = PageError(
             f"page {page_no} of '{name}'{job.label} {failure.predicate}", advice=failure.advice
         )
-        return StoredPage(page_no, None, None, 0, 0, 0, None, str(err))
+        return StoredPage(page_no, None, None, 0, 0, 0, None, str(err)), None
     sha, path = store_page(data_dir, raw.pixels, raw.dpi, limits.png_compress_level)
-    return StoredPage(
+    page = StoredPage(
         page_no=page_no,
         sha256=sha,
         image_path=path,
@@ -268,3 +275,4 @@ def _do_job(page_no: int, job: _Job, name: str, data_dir: Path, limits: Limits) 
         dpi=raw.dpi,
         text_layer=raw.text_layer,
     )
+    return page, outline_of(raw.pixels, page)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +138,12 @@ def _vertical_rules(mask: np.ndarray) -> int:
     return len(_bands((cols >= h // 8).astype(np.float64), 1.0))
 
 
-def find_grid(grey: np.ndarray, rules: np.ndarray | None = None) -> Grid | None:
+def find_grid(grey: np.ndarray, rules: np.ndarray | None = None, scale: float = 1.0) -> Grid | None:
     """The table's rules on a deskewed greyscale page, or None when there is no ruled table
     (fewer than ``MIN_VERTICAL`` vertical or ``MIN_HORIZONTAL`` horizontal rules). ``rules``:
-    more pixels that may be rules (faint ones the ink threshold misses)."""
-    horiz, vert = _line_masks(grey, rules=rules)
+    more pixels that may be rules (faint ones the ink threshold misses); ``scale``: the page's
+    size relative to 300 dpi (gaps closed along a rule scale with it)."""
+    horiz, vert = _line_masks(grey, scale=scale, rules=rules)
     cols = vert.sum(axis=0) / 255.0
     xs = _bands(cols, 0.5)
     if len(xs) < MIN_VERTICAL:
@@ -320,6 +322,47 @@ def straighten(grey: np.ndarray) -> tuple[Preprocessed, np.ndarray]:
         clean, flat = rotate(clean, matrix), rotate(flat, matrix)
     rules = ((flat < 255 - RULE_MARGIN) * 255).astype(np.uint8)
     return Preprocessed(image=clean, skew=angle, matrix=matrix), rules
+
+
+@dataclass(frozen=True)
+class TableOutline:
+    """Where a page's ruled table lies, measured on the page straightened about its centre
+    (pixels of the page as given): the page's skew, the table's left and right edges and its
+    horizontal rules (centres, top to bottom)."""
+
+    skew: float
+    left: float
+    right: float
+    rules: tuple[float, ...]
+    width: int
+    height: int
+
+    def row_heights(self) -> list[float]:
+        return [b - a for a, b in pairwise(self.rules)]
+
+
+OUTLINE_SCALE = 0.5  # the outline is measured at half size (a quarter of the work)
+
+
+def table_outline(image: np.ndarray) -> TableOutline | None:
+    """The outline of a page's ruled table, or None when the page shows none."""
+    grey = to_grey(image)
+    if not looks_ruled(grey):
+        return None
+    small = cv2.resize(grey, None, fx=OUTLINE_SCALE, fy=OUTLINE_SCALE, interpolation=cv2.INTER_AREA)
+    pre, rules = straighten(small)
+    grid = find_grid(pre.image, rules, scale=OUTLINE_SCALE)
+    if grid is None:
+        return None
+    k = 1.0 / OUTLINE_SCALE
+    return TableOutline(
+        skew=pre.skew,
+        left=grid.xs[0][0] * k,
+        right=grid.xs[-1][1] * k,
+        rules=tuple((a + b) / 2 * k for a, b in grid.ys),
+        width=int(grey.shape[1]),
+        height=int(grey.shape[0]),
+    )
 
 
 def read_table_page(image: np.ndarray, engine: OcrEngine) -> TableReading | None:

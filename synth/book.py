@@ -125,9 +125,18 @@ def write_sample_book(
     book_no: str | None = None,
     authority: str | None = None,
     year: int | None = None,
+    spreads: str = "auto",
 ) -> dict[str, Any]:
-    """Write a synthetic register book into ``out_dir``; return the meta dict it wrote."""
+    """Write a synthetic register book into ``out_dir``; return the meta dict it wrote.
+
+    ``spreads`` (ledger layout): ``auto`` (as the seed draws), ``one-image`` or ``two-pages``
+    (``synth.ledger.SPREADS``)."""
     fmt = _validate(register_type, layout, records, seed, quality, fmt)
+    if spreads != "auto" and (layout != "ledger" or spreads not in ("one-image", "two-pages")):
+        raise InputError(
+            f"--spreads {spreads}: spreads are a ledger's",
+            advice="use --layout ledger with --spreads auto | one-image | two-pages",
+        )
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} exists and is not a folder")
@@ -149,11 +158,17 @@ def write_sample_book(
     if layout == "ledger":
         from synth.ledger import ledger_layout
 
-        ledger, grouped = ledger_layout(book, entries, render_rng)
+        ledger, grouped = ledger_layout(book, entries, render_rng, spreads)
         lay = ledger
         faces = (ledger.style.label_face.name, ledger.style.value_face.name)
         extra = {"page_size_px": list(ledger.size), "columns": [list(c) for c in ledger.columns]}
-        extra["spread"] = "one image" if ledger.style.spread else "page by page"
+        extra["spread"] = (
+            "two pages"
+            if ledger.style.two_pages
+            else "one image"
+            if ledger.style.spread
+            else "page by page"
+        )
     else:
         style = RenderStyle.draw(render_rng)
         form_lay = Layout(book, style)

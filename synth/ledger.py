@@ -2,17 +2,21 @@
 
 Per book (seeded): the columns (``extraction.ledger.LEDGER_GROUPS``: which items a column stacks,
 how a group is split, the order of the groups), their widths, the faces and sizes, and whether a
-spread is scanned as one wide image or page by page. A column's header prints its items' labels in
-the wording the book's press chose (``BookSpec.labels``) joined by "; ". In a data cell each
-stacked item starts a new line ("-" when blank); a value too long for the cell wraps onto lines
-indented by ``LedgerStyle.indent``. Rows are as tall as their tallest cell; a page holds as many
-rows as fit. Everything random comes from the ``random.Random`` given.
+spread is scanned as one wide image or page by page. ``SPREADS`` lets the caller choose instead:
+``one-image``, or ``two-pages``, where each spread's table runs across the binding (its first
+columns on the left page, the rest on the right one, every row continuing across at the same
+height) and each page is scanned as an image of its own. A column's header prints its items'
+labels in the wording the book's press chose (``BookSpec.labels``) joined by "; ". In a data
+cell each stacked item starts a new line ("-" when blank); a value too long for the cell wraps
+onto lines indented by ``LedgerStyle.indent``. Rows are as tall as their tallest cell; a page
+holds as many rows as fit. Everything random comes from the ``random.Random`` given.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -28,6 +32,10 @@ Font = ImageFont.FreeTypeFont
 # in landscape.
 SPREAD_SIZE = (4960, 3508)
 PAGE_SIZE = (3508, 2480)
+# How a spread is scanned: as the book's seed draws (one wide image, or page by page with a whole
+# table on each page), as one image, or as two page images with the table across the binding.
+SPREADS = ("auto", "one-image", "two-pages")
+BINDING_MARGIN = 55  # a two-page spread: pixels between the binding and each page's table
 
 # How wide a column holding an item should be, relative to a name (before jitter).
 _ITEM_WIDTH: dict[str, float] = {
@@ -68,6 +76,7 @@ class LedgerStyle:
     ink: int
     rule_width: int
     blank_single: str  # a blank single-item cell: "" or "-"
+    two_pages: bool = False  # a spread scanned as two page images (the table across the binding)
 
     @classmethod
     def draw(cls, rng: random.Random) -> LedgerStyle:
@@ -120,6 +129,27 @@ def choose_columns(rng: random.Random, register_type: str) -> list[Column]:
     return [col for way in order for col in way]
 
 
+def _fit(total: float, weights: list[float], minimum: list[float]) -> list[float] | None:
+    """Widths in proportion to ``weights`` filling ``total``, each raised to its minimum (the
+    room taken from the others in proportion to what they have over theirs); None when the
+    minimums do not fit."""
+    if sum(minimum) > total:
+        return None
+    widths = [total * w / sum(weights) for w in weights]
+    for _ in range(5):
+        short = [i for i, w in enumerate(widths) if w < minimum[i]]
+        if not short:
+            break
+        need = sum(minimum[i] - widths[i] for i in short)
+        rest = [i for i in range(len(widths)) if i not in short]
+        spare = sum(widths[i] - minimum[i] for i in rest)
+        for i in short:
+            widths[i] = minimum[i]
+        for i in rest:
+            widths[i] -= need * (widths[i] - minimum[i]) / max(spare, 1.0)
+    return widths
+
+
 class LedgerLayout:
     """Lays out rows and draws ledger pages for one book."""
 
@@ -131,6 +161,8 @@ class LedgerLayout:
         self.size = SPREAD_SIZE if style.spread else PAGE_SIZE
         self.margin = (150, 140, 120, 130)  # left, top, right, bottom
         self.widths: list[float] = []
+        self.split = len(columns)  # two pages: the first column of the right page
+        self._right: Page | None = None  # two pages: the right half of the spread drawn last
         self.headers = [
             header_text([book.labels[book.form.label_id(i)] for i in col]) for col in columns
         ]
@@ -140,12 +172,24 @@ class LedgerLayout:
     def length(self, text: str, role: str) -> float:
         return float(self.fonts[role].getlength(text))
 
+    def table_parts(self) -> list[tuple[float, float]]:
+        """Where the table may be drawn, (left, right) x per part: one part, or two pages' parts
+        either side of the binding."""
+        w = self.size[0]
+        left, right = float(self.margin[0]), float(w - self.margin[2])
+        if not self.style.two_pages:
+            return [(left, right)]
+        half = w / 2
+        return [(left, half - BINDING_MARGIN), (half + BINDING_MARGIN, right)]
+
     def set_widths(self, entries: list[Entry], jitter: list[float]) -> bool:
         """Column widths: by what the columns hold, jittered, never narrower than their longest
         word nor than a few words (a printed column fits what the clerks write). False when
-        the columns do not fit the page."""
+        the columns do not fit the page (two pages: no column boundary lets each page's columns
+        fit its part)."""
         st = self.style
-        table_w = self.size[0] - self.margin[0] - self.margin[2]
+        parts = self.table_parts()
+        table_w = sum(b - a for a, b in parts)
         weights = [
             max(_item_weight(i) for i in col) * j
             for col, j in zip(self.columns, jitter, strict=True)
@@ -166,22 +210,34 @@ class LedgerLayout:
             minimum.append(max(longest + st.indent, head, least) + 2 * st.pad + 4)
         if sum(minimum) > table_w:
             return False
-        total = sum(weights)
-        widths = [table_w * w / total for w in weights]
-        # raise narrow columns to their minimum, taking the room from the others in proportion
-        for _ in range(5):
-            short = [i for i, w in enumerate(widths) if w < minimum[i]]
-            if not short:
-                break
-            need = sum(minimum[i] - widths[i] for i in short)
-            rest = [i for i in range(len(widths)) if i not in short]
-            spare = sum(widths[i] - minimum[i] for i in rest)
-            for i in short:
-                widths[i] = minimum[i]
-            for i in rest:
-                widths[i] -= need * (widths[i] - minimum[i]) / max(spare, 1.0)
-        self.widths = widths
-        return True
+        if len(parts) == 1:
+            widths = _fit(table_w, weights, minimum)
+            if widths is None:
+                return False
+            self.widths = widths
+            return True
+        # two pages: the columns split where the left page's share comes nearest its part
+        left_w = parts[0][1] - parts[0][0]
+        cum = [sum(weights[:k]) / sum(weights) * table_w for k in range(len(weights) + 1)]
+        for k in sorted(range(1, len(weights)), key=lambda k: abs(cum[k] - left_w)):
+            a = _fit(left_w, weights[:k], minimum[:k])
+            b = _fit(table_w - left_w, weights[k:], minimum[k:])
+            if a is not None and b is not None:
+                self.widths, self.split = a + b, k
+                return True
+        return False
+
+    def column_edges(self) -> list[tuple[float, float]]:
+        """Each column's (left, right) x on the drawn image."""
+        parts = self.table_parts()
+        edges: list[tuple[float, float]] = []
+        x = parts[0][0]
+        for c, width in enumerate(self.widths):
+            if c == self.split and len(parts) > 1:
+                x = parts[1][0]
+            edges.append((x, x + width))
+            x += width
+        return edges
 
     def _value(self, entry: Entry, item: str, col: Column) -> str:
         value = entry.printed.get(item)
@@ -251,6 +307,28 @@ class LedgerLayout:
         return pages
 
     def draw_page(self, page_no: int, blocks: list[EntryBlock], rng: random.Random) -> Page:
+        """Page ``page_no``: its image (a spread's two pages drawn together, the left one
+        numbered odd: the right one is the half kept from drawing the left one)."""
+        if not self.style.two_pages:
+            return self._draw(page_no, blocks, rng, (f"- {page_no} -",))
+        if page_no % 2 == 0 and self._right is not None and self._right.number == page_no:
+            right, self._right = self._right, None
+            return right
+        spread = self._draw(page_no, blocks, rng, (f"- {page_no} -", f"- {page_no + 1} -"))
+        half = self.size[0] // 2
+        h = self.size[1]
+        left_stamps = [s for s in spread.stamps if s.x < half]
+        right_stamps = [
+            StampSpot(s.x - half, s.y, s.entry_no) for s in spread.stamps if s.x >= half
+        ]
+        self._right = Page(
+            page_no + 1, blocks, spread.image.crop((half, 0, 2 * half, h)), right_stamps
+        )
+        return Page(page_no, blocks, spread.image.crop((0, 0, half, h)), left_stamps)
+
+    def _draw(
+        self, page_no: int, blocks: list[EntryBlock], rng: random.Random, footers: tuple[str, ...]
+    ) -> Page:
         st = self.style
         w, h = self.size
         img = Image.new("L", (w, h), 255)
@@ -271,9 +349,7 @@ class LedgerLayout:
             draw.text((tx, y + gap * 0.75), text, font=self.fonts[role], fill=st.ink, anchor="ls")
             y += gap
         y = float(self.margin[1] + self.title_height())
-        xs = [x0]
-        for width in self.widths:
-            xs.append(xs[-1] + width)
+        edges = self.column_edges()
         top = y
         ys = [y, y + self.header_height()]
         for b in blocks:
@@ -284,7 +360,7 @@ class LedgerLayout:
             lines = self.header_lines(c)
             cy = top + st.pad + 5 + st.header_px
             for ln in lines:
-                cx = (xs[c] + xs[c + 1]) / 2 - self.length(ln, "header") / 2
+                cx = (edges[c][0] + edges[c][1]) / 2 - self.length(ln, "header") / 2
                 draw.text((cx, cy), ln, font=self.fonts["header"], fill=st.ink, anchor="ls")
                 cy += hp
         stamps: list[StampSpot] = []
@@ -295,7 +371,7 @@ class LedgerLayout:
             for c in range(len(self.columns)):
                 cy = ry + st.pad + st.value_px
                 for text, indented in self.cell_lines(b.entry, c):
-                    tx = xs[c] + st.pad + (st.indent if indented else 0)
+                    tx = edges[c][0] + st.pad + (st.indent if indented else 0)
                     draw.text(
                         (tx, cy), text, font=self.fonts["value"], fill=st.ink - 10, anchor="ls"
                     )
@@ -303,31 +379,49 @@ class LedgerLayout:
             if sign_col is not None and rng.random() < 0.35:
                 # the office's stamp goes over the signature, in the free lower part of the
                 # signer's cell, its rim now and then over the title
-                sx = xs[sign_col + 1] - rng.uniform(60, 180)
+                sx = edges[sign_col][1] - rng.uniform(60, 180)
                 sy = ry + b.height - rng.uniform(40, 160)
                 stamps.append(StampSpot(sx, sy, b.entry.entry_no))
         # rules: outer frame thicker, a double rule under the header now and then
         bottom = ys[-1]
         rw = st.rule_width
-        for yy in ys:
-            draw.line([(xs[0], yy), (xs[-1], yy)], fill=st.ink, width=rw)
-        draw.line([(xs[0], ys[1] + 7), (xs[-1], ys[1] + 7)], fill=st.ink, width=max(1, rw - 1))
-        for xx in xs:
-            draw.line([(xx, top), (xx, bottom)], fill=st.ink, width=rw)
-        draw.rectangle([xs[0] - 2, top - 2, xs[-1] + 2, bottom + 2], outline=st.ink, width=rw + 1)
-        footer = f"- {page_no} -"
-        fx = w / 2 - self.length(footer, "sub") / 2
-        draw.text(
-            (fx, h - self.margin[3] / 2), footer, font=self.fonts["sub"], fill=st.ink, anchor="ls"
-        )
+        cuts = [0, self.split, len(self.columns)] if self.split < len(self.columns) else [0, None]
+        for c0, c1 in pairwise(cuts):  # each part of the table: the one page, or either page
+            cols = edges[c0:c1]
+            x_left, x_right = cols[0][0], cols[-1][1]
+            for yy in ys:
+                draw.line([(x_left, yy), (x_right, yy)], fill=st.ink, width=rw)
+            draw.line(
+                [(x_left, ys[1] + 7), (x_right, ys[1] + 7)], fill=st.ink, width=max(1, rw - 1)
+            )
+            for xx in [*(e[0] for e in cols), x_right]:
+                draw.line([(xx, top), (xx, bottom)], fill=st.ink, width=rw)
+            draw.rectangle(
+                [x_left - 2, top - 2, x_right + 2, bottom + 2], outline=st.ink, width=rw + 1
+            )
+        for k, footer in enumerate(footers):  # the page number under each page
+            centre = w / 2 if len(footers) == 1 else w / 4 + k * w / 2
+            fx = centre - self.length(footer, "sub") / 2
+            draw.text(
+                (fx, h - self.margin[3] / 2),
+                footer,
+                font=self.fonts["sub"],
+                fill=st.ink,
+                anchor="ls",
+            )
         return Page(page_no, blocks, img, stamps)
 
 
 def ledger_layout(
-    book: BookSpec, entries: list[Entry], rng: random.Random
+    book: BookSpec, entries: list[Entry], rng: random.Random, spreads: str = "auto"
 ) -> tuple[LedgerLayout, list[list[EntryBlock]]]:
-    """The book's ledger layout and its pages of rows."""
+    """The book's ledger layout and its pages of rows (``spreads``: one of ``SPREADS``; a
+    two-page spread's rows are listed for each of its two pages)."""
+    if spreads not in SPREADS:
+        raise ValueError(f"spreads must be one of {', '.join(SPREADS)}, not {spreads!r}")
     style = LedgerStyle.draw(rng)
+    if spreads != "auto":  # drawn all the same: the rest of the book stays as its seed has it
+        style = replace(style, spread=True, two_pages=spreads == "two-pages")
     columns = choose_columns(rng, book.form.register_type)
     jitter = [rng.uniform(0.85, 1.2) for _ in columns]
     lay = LedgerLayout(book, style, columns)
@@ -340,4 +434,7 @@ def ledger_layout(
         else:
             raise RuntimeError("ledger columns do not fit a spread")  # pragma: no cover
         lay = LedgerLayout(book, style, columns)
-    return lay, lay.paginate(entries)
+    spreads_rows = lay.paginate(entries)
+    if style.two_pages:
+        return lay, [rows for rows in spreads_rows for _ in range(2)]
+    return lay, spreads_rows
