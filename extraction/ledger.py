@@ -43,7 +43,7 @@ from ocr.page import mean_conf
 from ocr.table import Cell, CellLine, TableReading
 from ocr.types import BBox, PageText, Word, union_bbox
 
-LEDGER_VERSION = "ledger-1"  # bump when ledger extraction changes: stored books are re-extracted
+LEDGER_VERSION = "ledger-2"  # bump when ledger extraction changes: stored books are re-extracted
 
 Column = tuple[str, ...]  # form items stacked in one column, top to bottom
 Group = tuple[tuple[Column, ...], ...]  # the ways a group of items may be split into columns

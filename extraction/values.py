@@ -563,6 +563,17 @@ _PLACE_WORD_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b([Tt])rạm [yÿ]{1,3} t[ếêềểễệe]\b"), r"\1rạm y tế"),
     (re.compile(r"\b([Yy]) t[êềểễệe](?=\s|,|$)"), r"\1 tế"),
     (re.compile(r"(?<!\w)([Ss])[ổôồộỗ](?= \d)"), r"\1ố"),
+    # a residential group's "Tổ" read "Tô", "Tố" (a surname "Tô" is never followed by a number)
+    (re.compile(r"(?<!\w)([Tt])[ôốồộỗỏo](?= \d)"), r"\1ổ"),
+)
+
+
+# A comma read as a full stop between two parts of an address ("ngõ 261. phố Thanh Nhàn"): a
+# stop after a number or a name (never after an abbreviation: "TP.", "P.", "Q.") before a unit
+# word. Addresses are written with commas between their parts.
+_STOP_FOR_COMMA_RE = re.compile(
+    r"(?<=[\da-zà-ỹđ])\.(?=\s+(?:phố|phường|quận|huyện|xã|thị xã|thị trấn|thôn|xóm|ấp|bản|tổ|"
+    r"ngõ|ngách|hẻm|đường|tỉnh|thành phố|TP\.)\s)"
 )
 
 
@@ -585,9 +596,12 @@ def correct_place(raw: str) -> Normalised:
     if is_blank(raw):
         return BLANK
     text, words_fixed = fix_place_words(clean_text(raw))
+    text, stops = _STOP_FOR_COMMA_RE.subn(",", text)
     parts = _COMPONENT_SPLIT_RE.split(text)
     out: list[str] = []
     reasons: list[str] = ["place_prefix_corrected"] if words_fixed else []
+    if stops:
+        reasons.append("place_punctuation_corrected")
     score = 0.9 if words_fixed else 1.0
     # The gazetteer's wards and districts are Hà Nội's: a place in another province is never
     # snapped to them ("Tiên Thắng, Tiên Lãng, Hải Phòng" is not Hà Nội's "Tiến Thắng").

@@ -207,6 +207,21 @@ def test_correct_place_tidies_and_fixes_prefix() -> None:
     assert n.reasons == ("place_prefix_corrected",) and n.corrected
 
 
+def test_a_comma_read_as_a_stop_between_address_parts_is_a_comma_again() -> None:
+    got = correct_place(
+        "Số 31, ngõ 261. phố Thanh Nhàn. phường Phố Huế, quận Hai Bà Trưng. TP. Hà Nội"
+    )
+    assert (
+        got.value == "Số 31, ngõ 261, phố Thanh Nhàn, phường Phố Huế, quận Hai Bà Trưng, TP. Hà Nội"
+    )
+    assert "place_punctuation_corrected" in got.reasons
+    # an abbreviation's stop stays
+    assert correct_place("P. Phố Huế, Q. Hai Bà Trưng, TP. Hà Nội").reasons == ()
+    # "Tô 13" is a residential group ("Tổ"); "phố Tô Hiến Thành" is a name
+    assert correct_place("Tô 13, phường Phố Huế").value == "Tổ 13, phường Phố Huế"
+    assert correct_place("Số 4 phố Tô Hiến Thành").value == "Số 4 phố Tô Hiến Thành"
+
+
 def test_place_via_dispatcher() -> None:
     assert normalise(F.PLACE, "Long Bien, Hà Nội").value == "Long Biên, Hà Nội"
 
