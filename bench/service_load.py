@@ -1,8 +1,9 @@
 """Load on the agency API over loopback, against the registry of 1,000,000 generated persons.
 
 The registry is ``bench.registry_scale``'s database (built there, or reused when it holds the
-same population). The app (``review_ui.app.create_app``, the API at ``/api/v1``) is started as
-one uvicorn process on 127.0.0.1 with a throwaway signing CA made here; an API client with the
+same population). The app (the API at ``/api/v1``) is started as ``civreg serve --workers N``
+starts it (``review_ui.app.serve``; 2 processes by default, one a core) on 127.0.0.1 with a
+throwaway signing CA made here; an API client with the
 scopes ``person:read`` and ``extract:issue`` and a rate limit above the load is created for the
 run. Then, from this process (an asyncio load generator over raw keep-alive HTTP/1.1 for the
 look-ups, httpx for the extracts: the machine has 2 cores, so the client shares the CPU with
@@ -61,15 +62,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(port: int) -> None:
-    """The app on 127.0.0.1:``port`` (settings from the environment), as ``civreg serve`` runs
-    it, without an access log."""
-    import uvicorn
-
+def serve(port: int, workers: int) -> None:
+    """The app on 127.0.0.1:``port`` (settings from the environment) as ``civreg serve
+    --workers`` runs it."""
     from civreg_cli.settings import Settings
-    from review_ui.app import create_app
+    from review_ui.app import serve as serve_app
 
-    uvicorn.run(create_app(Settings()), host=HOST, port=port, log_level="warning", access_log=False)
+    serve_app(Settings(), host=HOST, port=port, workers=workers, log_level="warning")
 
 
 def setup_client(url: str) -> tuple[str, str]:
@@ -127,7 +126,7 @@ def sample_numbers(url: str, n: int, seed: int) -> tuple[list[str], list[str]]:
         engine.dispose()
 
 
-def start_server(url: str, port: int, work: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, work: Path, workers: int) -> subprocess.Popen[bytes]:
     from certify.signing import make_test_pki
 
     pki = make_test_pki(work / "pki")
@@ -143,7 +142,15 @@ def start_server(url: str, port: int, work: Path) -> subprocess.Popen[bytes]:
     }
     log = (work / "server.log").open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "bench.service_load", "--serve", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "bench.service_load",
+            "--serve",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -166,12 +173,19 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> float:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """CPU seconds (user + system) process ``pid`` has used so far; None off Linux."""
+    """CPU seconds (user + system) process ``pid`` and its live children (a multi-process
+    server's workers) have used so far; None off Linux."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [
+            int(c)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for c in (task / "children").read_text().split()
+        ]
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(c) or 0.0 for c in children)
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -343,8 +357,9 @@ def markdown(result: dict[str, Any]) -> str:
     return (
         "# Agency API under load (loopback, 1,000,000 generated persons)\n\n"
         f"`{result['command']}` — `{reg.get('database', DB_NAME)}`: {reg['persons']:,} persons, "
-        f"{reg['rows_record']:,} final records, {reg['rows_field_value']:,} field values. One "
-        "uvicorn process (the app as `civreg serve` runs it) on 127.0.0.1; the load generator "
+        f"{reg['rows_record']:,} final records, {reg['rows_field_value']:,} field values. The "
+        f"app as `civreg serve --workers {result.get('workers', 1)}` runs it (uvicorn, "
+        f"{result.get('workers', 1)} process(es)) on 127.0.0.1; the load generator "
         "(asyncio over raw keep-alive HTTP/1.1, open loop) runs on the same 2-core machine and "
         "shares the CPU with the server and PostgreSQL. Load average before / after the run "
         "(1, 5, 15 min): "
@@ -376,9 +391,10 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=200.0, help="look-ups a second")
     ap.add_argument("--seconds", type=float, default=30.0, help="look-up phase length")
     ap.add_argument("--extracts", type=int, default=100)
+    ap.add_argument("--workers", type=int, default=2, help="server processes (civreg serve)")
     args = ap.parse_args()
     if args.serve:
-        serve(args.serve)
+        serve(args.serve, args.workers)
         return
     load_before = os.getloadavg()  # others' work on the machine, for the record
     registry = ensure_registry(args.persons, args.seed, name=args.db_name)
@@ -391,7 +407,7 @@ def main() -> None:
     port = _free_port()
     base = f"http://{HOST}:{port}"
     with tempfile.TemporaryDirectory(prefix="civreg-load-") as tmp:
-        server = start_server(url, port, Path(tmp))
+        server = start_server(url, port, Path(tmp), args.workers)
         try:
             started = wait_ready(base, server)
             count = int(args.rate * args.seconds)
@@ -420,7 +436,9 @@ def main() -> None:
     result = {
         "command": "flock /tmp/civreg-heavy.lock .venv/bin/python -m bench.service_load"
         + (f" --rate {args.rate:g}" if args.rate != 200 else "")
-        + (f" --seconds {args.seconds:g}" if args.seconds != 30 else ""),
+        + (f" --seconds {args.seconds:g}" if args.seconds != 30 else "")
+        + (f" --workers {args.workers}" if args.workers != 2 else ""),
+        "workers": args.workers,
         "registry": registry,
         "server_start_s": round(started, 1),
         "warm_up": {k: warm[k] for k in ("completed", "statuses")},

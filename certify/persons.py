@@ -67,10 +67,14 @@ def find_persons(
         raise ValueError("a personal number, or a full name and a date of birth, is needed")
     pairs = _pairs(kinds)
     wanted = personal_id if personal_id is not None else normalise_name(full_name or "")
-    found = session.execute(
-        _records_statement(kinds, personal_id is not None),
-        {"wanted": wanted, "born": date_of_birth, "limit": limit},
-    ).all()
+    found = (
+        session.connection()
+        .execute(  # Core statements: no ORM layer to go through
+            _records_statement(kinds, personal_id is not None),
+            {"wanted": wanted, "born": date_of_birth, "limit": limit},
+        )
+        .all()
+    )
     ordered = sorted((int(pair), int(rid)) for pair, rid in found)[:limit]
     return _hits(session, [(rid, *pairs[pair]) for pair, rid in ordered])
 
@@ -133,7 +137,8 @@ def _hits(session: Session, found: list[tuple[int, RegisterType, str]]) -> list[
     ids = sorted({rid for rid, _, _ in found})
     values: dict[int, dict[str, str | None]] = {i: {} for i in ids}
     where: dict[int, tuple[str, str, str | None]] = {}
-    for record_id, key, value, office, book_no, entry_no in session.execute(_VALUES, {"ids": ids}):
+    rows = session.connection().execute(_VALUES, {"ids": ids})
+    for record_id, key, value, office, book_no, entry_no in rows:
         values[record_id][key] = value
         where[record_id] = (office, book_no, entry_no)
     return [

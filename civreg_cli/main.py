@@ -446,30 +446,27 @@ def user_add(
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="server processes (default 1; one a core for an API under load)"),
+    ] = None,
     db: Annotated[str | None, typer.Option()] = None,
     data_dir: Annotated[Path | None, typer.Option()] = None,
 ) -> None:
-    """Start the review web app (uploads, review, approval). Behind HTTPS in production; set
-    CIVREG_COOKIE_SECURE=false only to try it over plain HTTP on this machine."""
-    import uvicorn
-
-    from review_ui.app import create_app
+    """Start the review web app (uploads, review, approval) and the agency API. Behind HTTPS in
+    production; set CIVREG_COOKIE_SECURE=false only to try it over plain HTTP on this machine."""
+    from review_ui.app import serve as serve_app
 
     s = _settings(db, data_dir)
-    app_ = create_app(s)
+    count = workers if workers is not None else s.serve_workers
+    if count < 1:
+        raise InputError(f"--workers must be 1 or more (got {count})")
     if s.cookie_secure:
         console.print(
             "note: session cookies are Secure: serve behind HTTPS, or set "
             "CIVREG_COOKIE_SECURE=false to try the app over plain HTTP on this machine"
         )
-    uvicorn.run(
-        app_,
-        host=host or s.serve_host,
-        port=port or s.serve_port,
-        log_level="info",
-        access_log=False,  # URLs name records; the app keeps its own access log
-        proxy_headers=True,
-    )
+    serve_app(s, host=host or s.serve_host, port=port or s.serve_port, workers=count)
 
 
 @app.command("link-file")

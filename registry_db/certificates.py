@@ -190,6 +190,18 @@ class ApiClient(TimestampMixin, Base):
     created_by: Mapped[str] = mapped_column(sa.String(128))
 
 
+class RateWindow(Base):
+    """Calls counted per caller (``bucket``: an API client, or a hashed address) and minute, so
+    that every server process — and every host behind a load balancer — applies one limit
+    (``certify.agency.RateLimiter``). Rows older than two windows are deleted as time moves."""
+
+    __tablename__ = "rate_window"
+
+    bucket: Mapped[str] = mapped_column(sa.String(96), primary_key=True)
+    window_start: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    calls: Mapped[int] = mapped_column(sa.Integer)
+
+
 class ApiAccessLog(Base):
     """One call of the agency API: who, why, which persons were returned, the outcome.
 

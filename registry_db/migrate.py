@@ -21,11 +21,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql://…``).
 
     SQLite: the file's folder is created, and every connection gets foreign keys on, WAL
-    journaling and a busy timeout. PostgreSQL: a plain ``postgresql://`` URL uses psycopg 3.
+    journaling and a busy timeout. PostgreSQL: a plain ``postgresql://`` URL uses psycopg 3;
+    ``pool_size`` connections are kept open (SQLAlchemy's default: 5).
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
@@ -38,6 +39,8 @@ def make_engine(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         kwargs["pool_pre_ping"] = True
+        if pool_size is not None:  # connections kept open; as many again may be opened briefly
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     engine = sa.create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_on_connect)

@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from certify import agency
 from certify import issue as iss
-from certify.agency import ApiRefusal, RateLimiter, Scope
+from certify.agency import ApiRefusal, Caller, RateLimiter, Scope
 from certify.persons import find_persons
 from extraction.types import RegisterType
-from registry_db.certificates import ApiClient, Extract
+from registry_db.certificates import Extract
 from review_ui.certificates import options_for
 from review_ui.web import AppContext
 
@@ -144,7 +144,7 @@ def create_api(context: AppContext) -> FastAPI:
 
     def refuse(
         session: Session,
-        client: ApiClient | None,
+        client: Caller | None,
         endpoint: str,
         purpose: str | None,
         refusal: ApiRefusal,
@@ -177,7 +177,7 @@ def create_api(context: AppContext) -> FastAPI:
         key: str | None,
         request_id: str,
         purpose: str,
-        work: Callable[[ApiClient], tuple[Any, list[int]]],
+        work: Callable[[Caller], tuple[Any, list[int]]],
         changes: bool = False,
     ) -> Any:
         """Authenticate, rate-limit, refuse replays, check the scope, run ``work`` (its answer
@@ -186,10 +186,10 @@ def create_api(context: AppContext) -> FastAPI:
         A replay is caught by the access log's unique (client, request id) when the call's line
         is written, before any answer leaves. A call that ``changes`` something (an extract
         issued) also looks for its request id first, so that a replay changes nothing."""
-        client: ApiClient | None = None
+        client: Caller | None = None
         try:
             client = agency.authenticate(session, key)
-            if not limiter.allow(client.id, client.rate_per_minute):
+            if not limiter.allow(session, f"client:{client.id}", client.rate_per_minute):
                 raise ApiRefusal(429, "rate_limited", "over this client's rate limit")
             agency.check_request_id(session, client, request_id, lookup=changes)
             agency.require_scope(client, scope)
@@ -229,7 +229,7 @@ def create_api(context: AppContext) -> FastAPI:
         )
         with context.sessions() as session:
             try:
-                client: ApiClient | None = agency.authenticate(
+                client: Caller | None = agency.authenticate(
                     session, request.headers.get("x-api-key")
                 )
             except ApiRefusal:
@@ -285,7 +285,7 @@ def create_api(context: AppContext) -> FastAPI:
         key: str | None = Depends(API_KEY),
         session: Session = Depends(session_dep),
     ) -> Any:
-        def work(_client: ApiClient) -> tuple[Any, list[int]]:
+        def work(_client: Caller) -> tuple[Any, list[int]]:
             hits = find_persons(session, personal_id=personal_id, limit=2)
             if not hits:
                 raise ApiRefusal(404, "unknown_person", "no final record has this personal number")
@@ -317,7 +317,7 @@ def create_api(context: AppContext) -> FastAPI:
         key: str | None = Depends(API_KEY),
         session: Session = Depends(session_dep),
     ) -> Any:
-        def work(_client: ApiClient) -> tuple[Any, list[int]]:
+        def work(_client: Caller) -> tuple[Any, list[int]]:
             hits = find_persons(
                 session, full_name=full_name, date_of_birth=date_of_birth.isoformat()
             )
@@ -346,7 +346,7 @@ def create_api(context: AppContext) -> FastAPI:
         key: str | None = Depends(API_KEY),
         session: Session = Depends(session_dep),
     ) -> Any:
-        def work(client: ApiClient) -> tuple[Any, list[int]]:
+        def work(client: Caller) -> tuple[Any, list[int]]:
             kind = RegisterType(order.kind)
             hits = find_persons(session, personal_id=order.personal_id, kinds=(kind,), limit=2)
             if len(hits) != 1:
@@ -394,7 +394,7 @@ def create_api(context: AppContext) -> FastAPI:
         key: str | None = Depends(API_KEY),
         session: Session = Depends(session_dep),
     ) -> Any:
-        def work(client: ApiClient) -> tuple[Any, list[int]]:
+        def work(client: Caller) -> tuple[Any, list[int]]:
             extract = session.scalar(
                 sa.select(Extract).where(
                     Extract.code == code, Extract.issued_by == f"api:{client.name}"
@@ -430,7 +430,8 @@ def create_api(context: AppContext) -> FastAPI:
         session: Session = Depends(session_dep),
     ) -> Any:
         address = request.client.host if request.client else "unknown"
-        if not verify_limiter.allow(address, context.settings.verify_rate_per_minute):
+        bucket = agency.address_bucket("verify", address)
+        if not verify_limiter.allow(session, bucket, context.settings.verify_rate_per_minute):
             return JSONResponse(
                 {"error": "rate_limited", "message": "too many verifications; wait a minute"},
                 status_code=429,

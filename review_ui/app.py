@@ -8,10 +8,13 @@ carries a CSRF token; every route names the action it performs (``permissions.py
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -51,11 +54,65 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings, *, runner: DigitizeRunner | None = None) -> FastAPI:
-    """The app on the settings' database and data dir (migrated to the newest schema)."""
+def serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    log_level: str = "info",
+    proxy_headers: bool = True,
+) -> None:
+    """Run the app with uvicorn: in this process, or in ``workers`` processes sharing the port
+    (each its own threads and connections; rate limits are counted in the database, so they
+    hold across processes). Access logs are off: URLs name records, and the app keeps its own.
+    """
+    import uvicorn
+
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "access_log": False,
+        "proxy_headers": proxy_headers,
+    }
+    if workers <= 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # What must happen once, before the workers start: the schema, the cookie key, the sweep of
+    # uploads a stopped server left running (a worker must not sweep another's live upload).
+    data_dir = settings.data_dir.absolute()
+    engine = make_engine(settings.database_url())
+    try:
+        upgrade(engine)
+        with session_factory(engine)() as s:
+            stale = rv.interrupted_uploads(s)
+    finally:
+        engine.dispose()
+    if stale:
+        log.warning("%d upload run(s) were interrupted by a restart; retry them", stale)
+    load_secret_key(settings.secret_key, data_dir)
+    os.environ.update(CIVREG_DB_URL=settings.database_url(), CIVREG_DATA_DIR=str(data_dir))
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app() -> FastAPI:
+    """One worker process of :func:`serve` (settings from the environment it set)."""
+    return create_app(Settings(), sweep_interrupted=False)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    runner: DigitizeRunner | None = None,
+    sweep_interrupted: bool = True,
+) -> FastAPI:
+    """The app on the settings' database and data dir (migrated to the newest schema).
+    ``sweep_interrupted``: mark uploads left running by a stopped server as failed, at start
+    (off in the workers of a multi-process server, where :func:`serve` does it once)."""
     data_dir = settings.data_dir.absolute()
     db_url = settings.database_url()
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, pool_size=settings.db_pool_size)
     upgrade(engine)
     sessions = session_factory(engine)
     context = AppContext(
@@ -72,8 +129,12 @@ def create_app(settings: Settings, *, runner: DigitizeRunner | None = None) -> F
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with sessions() as s:
-            stale = rv.interrupted_uploads(s)
+        # the threads that run synchronous routes (this event loop's own limiter)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.serve_threads
+        stale = 0
+        if sweep_interrupted:
+            with sessions() as s:
+                stale = rv.interrupted_uploads(s)
         if stale:
             log.warning("%d upload run(s) were interrupted by a restart; retry them", stale)
         yield

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from certify import agency
 from certify import issue as iss
 from certify import requests as req
-from certify.agency import RateLimiter
+from certify.agency import RateLimiter, address_bucket
 from civreg_cli.errors import CivregError, InputError
 from extraction.types import RegisterType
 from registry_db import review as rv
@@ -78,7 +78,7 @@ def verify(
     wants_json = format == "json" or "application/json" in request.headers.get("accept", "")
     address = request.client.host if request.client else "unknown"
     per_minute = ctx(request).settings.verify_rate_per_minute
-    if not verify_limiter(request).allow(("verify", address), per_minute):
+    if not verify_limiter(request).allow(session, address_bucket("verify", address), per_minute):
         body = {"status": "rate_limited", "message": "too many verifications; wait a minute"}
         if wants_json:
             return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})
