@@ -267,6 +267,7 @@ async def lookup_load(
     assert url.host == HOST and url.port is not None
     from_schedule: list[float] = []
     from_send: list[float] = []
+    by_second: dict[int, list[float]] = {}
     statuses: dict[str, int] = {}
     query = urlencode({"purpose": PURPOSE})
     client = RawHttp(url.port)
@@ -287,6 +288,7 @@ async def lookup_load(
             status = type(exc).__name__
         done = time.perf_counter()
         statuses[status] = statuses.get(status, 0) + 1
+        by_second.setdefault(int(scheduled - t0), []).append((done - scheduled) * 1000)
         from_schedule.append((done - scheduled) * 1000)
         from_send.append((done - sent) * 1000)
 
@@ -309,6 +311,8 @@ async def lookup_load(
         "statuses": statuses,
         "latency_ms_from_schedule": percentiles(from_schedule),
         "latency_ms_from_send": percentiles(from_send),
+        # the worst latency of each second of the run (a stall shows where it happened)
+        "max_ms_by_second": [round(max(v), 1) for _, v in sorted(by_second.items())],
     }
 
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -62,21 +63,26 @@ def find_persons(
 ) -> list[PersonHit]:
     """Persons on final records by personal number, or by full name and ISO date of birth:
     for each kind and role in turn, up to ``limit`` records in record order; the first
-    ``limit`` of all. Two round trips whatever the kinds: the records, then their values."""
+    ``limit`` of all. One round trip whatever the kinds: the records with their values."""
     if personal_id is None and not (full_name and date_of_birth):
         raise ValueError("a personal number, or a full name and a date of birth, is needed")
     pairs = _pairs(kinds)
     wanted = personal_id if personal_id is not None else normalise_name(full_name or "")
-    found = (
-        session.connection()
-        .execute(  # Core statements: no ORM layer to go through
-            _records_statement(kinds, personal_id is not None),
-            {"wanted": wanted, "born": date_of_birth, "limit": limit},
-        )
-        .all()
+    rows = session.connection().execute(  # Core: no ORM layer to go through
+        _found_statement(kinds, personal_id is not None),
+        {"wanted": wanted, "born": date_of_birth, "limit": limit},
     )
-    ordered = sorted((int(pair), int(rid)) for pair, rid in found)[:limit]
-    return _hits(session, [(rid, *pairs[pair]) for pair, rid in ordered])
+    values: dict[tuple[int, int], dict[str, str | None]] = {}
+    where: dict[int, tuple[str, str, str | None]] = {}
+    for pair, record_id, key, value, office, book_no, entry_no in rows:
+        values.setdefault((int(pair), int(record_id)), {})[key] = value
+        where[int(record_id)] = (office, book_no, entry_no)
+    hits = []
+    for pair, rid in sorted(values)[:limit]:
+        kind, role = pairs[pair]
+        office, book_no, entry_no = where[rid]
+        hits.append(PersonHit(rid, kind, role, values[(pair, rid)], office, book_no, entry_no))
+    return hits
 
 
 def _pairs(kinds: tuple[RegisterType, ...]) -> list[tuple[RegisterType, str]]:
@@ -84,7 +90,9 @@ def _pairs(kinds: tuple[RegisterType, ...]) -> list[tuple[RegisterType, str]]:
 
 
 @cache
-def _records_statement(kinds: tuple[RegisterType, ...], by_number: bool) -> sa.Executable:
+def _records_statement(
+    kinds: tuple[RegisterType, ...], by_number: bool
+) -> sa.Select[Any] | sa.CompoundSelect[Any]:
     """For each (kind, role): up to ``:limit`` final records whose role has ``:wanted`` as its
     personal number (or full name, and ``:born`` as date of birth), in record order. Built
     once per shape (building it costs more than running it)."""
@@ -115,34 +123,23 @@ def _records_statement(kinds: tuple[RegisterType, ...], by_number: bool) -> sa.E
     return sa.union_all(*parts) if len(parts) > 1 else parts[0]
 
 
-_VALUES = (
-    sa.select(
-        FieldValueRow.record_id,
-        FieldValueRow.key,
-        FieldValueRow.value,
-        Book.registration_authority,
-        Book.book_no,
-        Record.entry_no,
+@cache
+def _found_statement(kinds: tuple[RegisterType, ...], by_number: bool) -> sa.Executable:
+    """:func:`_records_statement`'s records (with their pair), each with all its values and
+    where it is registered (office, book, entry): one row a value."""
+    found = _records_statement(kinds, by_number).subquery()
+    return (
+        sa.select(
+            found.c.pair,
+            FieldValueRow.record_id,
+            FieldValueRow.key,
+            FieldValueRow.value,
+            Book.registration_authority,
+            Book.book_no,
+            Record.entry_no,
+        )
+        .select_from(found)
+        .join(FieldValueRow, FieldValueRow.record_id == found.c.record_id)
+        .join(Record, Record.id == found.c.record_id)
+        .join(Book, Book.id == Record.book_id)
     )
-    .join(Record, Record.id == FieldValueRow.record_id)
-    .join(Book, Book.id == Record.book_id)
-    .where(FieldValueRow.record_id.in_(sa.bindparam("ids", expanding=True)))
-)
-
-
-def _hits(session: Session, found: list[tuple[int, RegisterType, str]]) -> list[PersonHit]:
-    """The hits of (record id, kind, role), in that order: each record's values and where."""
-    if not found:
-        return []
-    ids = sorted({rid for rid, _, _ in found})
-    values: dict[int, dict[str, str | None]] = {i: {} for i in ids}
-    where: dict[int, tuple[str, str, str | None]] = {}
-    rows = session.connection().execute(_VALUES, {"ids": ids})
-    for record_id, key, value, office, book_no, entry_no in rows:
-        values[record_id][key] = value
-        where[record_id] = (office, book_no, entry_no)
-    return [
-        PersonHit(rid, kind, role, values[rid], *where[rid])
-        for rid, kind, role in found
-        if rid in where
-    ]
