@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +27,8 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
 
     SQLite: the file's folder is created, and every connection gets foreign keys on, WAL
     journaling and a busy timeout. PostgreSQL: a plain ``postgresql://`` URL uses psycopg 3;
-    ``pool_size`` connections are kept open (SQLAlchemy's default: 5).
+    ``pool_size`` connections are kept open (SQLAlchemy's default: 5); a connection idle for
+    a while is tested before use (:data:`PING_AFTER_IDLE_S`).
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
@@ -38,13 +40,36 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        kwargs["pool_pre_ping"] = True
         if pool_size is not None:  # connections kept open; as many again may be opened briefly
             kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     engine = sa.create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_on_connect)
+    else:
+        sa.event.listen(engine.pool, "checkin", _note_checkin)
+        sa.event.listen(engine.pool, "checkout", _ping_if_idle)
     return engine
+
+
+# A pooled connection idle longer than this is tested (a round trip) before it is handed out:
+# the server may have restarted or dropped it meanwhile. One in use a moment ago is not: under
+# load, SQLAlchemy's pre-ping of every checkout was a round trip more on every API call.
+PING_AFTER_IDLE_S = 5.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    idle_since = record.info.get("checked_in")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        return  # new (just connected), or back in the pool only a moment ago
+    try:
+        dbapi_connection.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception as exc:  # any failure: the pool opens a new connection instead
+        raise sa.exc.DisconnectionError(f"a pooled connection failed its test: {exc}") from exc
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
