@@ -367,7 +367,9 @@ def markdown(result: dict[str, Any]) -> str:
         "(asyncio over raw keep-alive HTTP/1.1, open loop) runs on the same 2-core machine and "
         "shares the CPU with the server and PostgreSQL. Load average before / after the run "
         "(1, 5, 15 min): "
-        f"{result['load_average_before_after']}.\n\n"
+        f"{result['load_average_before_after']}."
+        + (f" Conditions: {result['conditions']}." if result.get("conditions") else "")
+        + "\n\n"
         "| load | requests | achieved /s | statuses | p50 ms | p95 ms | p99 ms | max ms |\n"
         "|---|---|---|---|---|---|---|---|\n"
         f"| person look-up at {look['target_rate_per_s']:g}/s (from scheduled start) "
@@ -396,6 +398,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="look-up phase length")
     ap.add_argument("--extracts", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2, help="server processes (civreg serve)")
+    ap.add_argument("--conditions", default="", help="how the machine was held, for the record")
     args = ap.parse_args()
     if args.serve:
         serve(args.serve, args.workers)
@@ -443,6 +446,7 @@ def main() -> None:
         + (f" --seconds {args.seconds:g}" if args.seconds != 30 else "")
         + (f" --workers {args.workers}" if args.workers != 2 else ""),
         "workers": args.workers,
+        "conditions": args.conditions,
         "registry": registry,
         "server_start_s": round(started, 1),
         "warm_up": {k: warm[k] for k in ("completed", "statuses")},
