@@ -25,6 +25,7 @@ import argparse
 import gc
 import hashlib
 import json
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -334,7 +335,9 @@ def main() -> None:
         help="BACKEND:PAGES_A_TRANSACTION:LOADERS[:BOOKS] (200 pages: one transaction a book; "
         "1: the pipeline's one a page; BOOKS: only the first so many books)",
     )  # fmt: skip
+    ap.add_argument("--conditions", default="", help="how the machine was held, for the record")
     args = ap.parse_args()
+    load_before = os.getloadavg()
     books = reference_books(args.seed)
     # The generated input (282,113 field models) stays in memory for the whole run; the
     # pipeline holds one page at a time. Kept out of the collector's sight, so that the loader
@@ -360,9 +363,19 @@ def main() -> None:
             results.append(run(f"sqlite:///{sqlite_path}", chosen, int(batch), int(loaders)))
         print(json.dumps(results[-1]), flush=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bulk_load.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    (RESULTS / "bulk_load.md").write_text(_markdown(results), encoding="utf-8")
-    print(_markdown(results))
+    record = {
+        "runs": results,
+        "load_average_before_after": [load_before, os.getloadavg()],
+        "conditions": args.conditions,
+    }
+    (RESULTS / "bulk_load.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    text = _markdown(results) + (
+        f"\nLoad average before / after (1, 5, 15 min): {record['load_average_before_after']}."
+        + (f" Conditions: {args.conditions}." if args.conditions else "")
+        + "\n"
+    )
+    (RESULTS / "bulk_load.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":
