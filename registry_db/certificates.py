@@ -279,8 +279,10 @@ def _revoke_on_correction(session: Session, _flush_context: object, _instances: 
             extract.reissue_offered = True
 
 
-# Person search (registry_db.queries.search_persons, migration 0005): the names written, and a
-# name's linked mentions in person order (all years, or one year).
+# Person search (registry_db.queries.search_persons, migrations 0005 and 0007): the names
+# written, and a name's linked mentions in person order (all years, or one year). On
+# PostgreSQL the indexes also hold what the search reads (the name as written, the date of
+# birth), so a name's mentions are read from the index alone, not from all over the table.
 _LINKED_SQL = "person_id IS NOT NULL"
 SEARCH_NAME_INDEX = sa.Index(
     "ix_person_mention_name_exact",
@@ -288,6 +290,7 @@ SEARCH_NAME_INDEX = sa.Index(
     PersonMention.person_id,
     postgresql_where=sa.text(_LINKED_SQL),
     sqlite_where=sa.text(_LINKED_SQL),
+    postgresql_include=["full_name"],
 )
 SEARCH_NAME_YEAR_INDEX = sa.Index(
     "ix_person_mention_name_year",
@@ -296,6 +299,7 @@ SEARCH_NAME_YEAR_INDEX = sa.Index(
     PersonMention.person_id,
     postgresql_where=sa.text(_LINKED_SQL),
     sqlite_where=sa.text(_LINKED_SQL),
+    postgresql_include=["full_name", "date_of_birth"],
 )
 
 

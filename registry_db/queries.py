@@ -434,7 +434,7 @@ def _search_postgresql(
         return None
     m = PersonMention
     rows: list[tuple[int, str | None, float]] = []
-    done, batch = 0, 16
+    done, batch = 0, 4  # a common name alone fills the answer: read few names first
     while done < len(scored):
         chunk = dict(scored.chunk(done, done + batch))
         done += len(chunk)
