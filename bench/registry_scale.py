@@ -579,7 +579,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"({'reused' if meta['reused'] else 'built in ' + str(meta['seconds_build_total']) + ' s'}"
         "). Linkage assumed perfect (the population's true persons). One query after another, "
         "milliseconds; names as `bench.persons` asks them (without accents, capitals). Load "
-        f"average before / after (1, 5, 15 min): {result['load_average_before_after']}.\n\n"
+        f"average before / after (1, 5, 15 min): {result['load_average_before_after']}."
+        + (f" Conditions: {result['conditions']}." if result.get("conditions") else "")
+        + "\n\n"
         "| query | n | p50 | p95 | p99 | max | top-5 / found | same answers as one query |\n"
         "|---|---|---|---|---|---|---|---|\n"
         + rows
@@ -597,6 +599,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--db-name", default=DB_NAME, help="database on the local server")
     ap.add_argument("--build-only", action="store_true", help="build (or check) the database")
+    ap.add_argument("--conditions", default="", help="how the machine was held, for the record")
     args = ap.parse_args()
     meta = ensure_registry(args.persons, args.seed, name=args.db_name, rebuild=args.rebuild)
     print(json.dumps(meta))
@@ -610,6 +613,7 @@ def main() -> None:
         "queries": measure_queries(bench_url(args.db_name), n=args.queries),
     }
     result["load_average_before_after"] = [load_before, os.getloadavg()]
+    result["conditions"] = args.conditions
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if args.persons == 1_000_000 else f"_{args.persons}"
     (RESULTS / f"registry_scale{suffix}.json").write_text(
