@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -127,7 +127,7 @@ def provenance(session: Session, field_ids: Iterable[int]) -> dict[int, Provenan
     ids = sorted(set(field_ids))
     if not ids:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(  # Core: no ORM layer to go through
         sa.select(
             FieldValueRow.id,
             FieldValueRow.key,
@@ -163,7 +163,8 @@ def provenance(session: Session, field_ids: Iterable[int]) -> dict[int, Provenan
     return out
 
 
-def _views(session: Session, persons: Sequence[Person]) -> list[PersonView]:
+def _views(session: Session, persons: Sequence[Any]) -> list[PersonView]:
+    """Views of persons (``Person`` objects, or rows of :data:`_PERSON_COLUMNS`)."""
     prov = provenance(session, [fid for p in persons for fid in (p.sources or {}).values()])
     return [
         PersonView(
@@ -186,8 +187,24 @@ def _persons(session: Session, ids: Iterable[int]) -> dict[int, PersonView]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = list(session.scalars(sa.select(Person).where(Person.id.in_(wanted))))
+    rows = (
+        session.connection().execute(sa.select(*_PERSON_COLUMNS).where(Person.id.in_(wanted))).all()
+    )  # plain rows, not ORM objects: a search reads twenty a time
     return {v.person_id: v for v in _views(session, rows)}
+
+
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.personal_id,
+    Person.full_name,
+    Person.date_of_birth,
+    Person.birth_year,
+    Person.sex,
+    Person.ethnicity,
+    Person.nationality,
+    Person.mention_count,
+    Person.sources,
+)
 
 
 # --- persons -------------------------------------------------------------------------------------
@@ -375,8 +392,14 @@ class NameIndex:
             subset = self._year_names(year) if year is not None else None
         if subset is not None:
             matrix, counts = matrix[subset], counts[subset]
-        shared = np.bitwise_count(np.bitwise_or.reduce(bits[matrix], axis=1)).astype(np.float32)
-        sim = shared / (n + counts - shared).astype(np.float32)  # float4, as pg_trgm
+        # A name's trigram bits: the OR of its words' bits, one word column at a time (a
+        # gather a column is ~4x faster than reducing a gathered matrix along its rows).
+        names_bits = bits[matrix[:, 0]]
+        for j in range(1, matrix.shape[1]):
+            names_bits |= bits[matrix[:, j]]
+        shared: npt.NDArray[np.float32] = np.bitwise_count(names_bits).astype(np.float32)
+        denominator = (n + counts - shared).astype(np.float32)
+        sim = cast(npt.NDArray[np.float32], shared / denominator)  # float4, as pg_trgm
         hit = np.flatnonzero(sim.astype(np.float64) >= threshold)
         order = hit[np.argsort(-sim[hit], kind="stable")]
         ids = subset[order] if subset is not None else order
