@@ -11,7 +11,9 @@ Decisions, pair by pair (match weights in bits, ``log2`` of the Bayes factor, pr
 - ``not linked`` otherwise.
 
 Clusters are the connected components of linked pairs, built strongest link first; a link that
-would put two different personal numbers in one cluster is not made and goes to review instead.
+would put in one cluster two different personal numbers, two births or two deaths (the mentions'
+``role``: a person is born once and dies once) or two mentions of one record (``record_id``) is
+not made and goes to review instead.
 Nothing is merged destructively: the output is a cluster id per mention plus the pair lists.
 """
 
@@ -36,7 +38,7 @@ Outcome = Literal["linked", "review", "not_linked"]
 class Thresholds:
     """Two match-weight thresholds (bits): linked ≥ ``link`` > review ≥ ``review``."""
 
-    link: float = 5.0
+    link: float = 3.0
     review: float = 0.0
 
     def __post_init__(self) -> None:
@@ -79,7 +81,7 @@ def train_model(keys: pd.DataFrame, options: TrainingOptions | None = None) -> d
     settings = m.build_settings(present)
     if not settings["comparisons"]:
         raise ValueError("no column to compare: give at least a name or a date of birth")
-    return splink_engine.train(
+    trained = splink_engine.train(
         keys,
         settings,
         deterministic_rules=m.deterministic_rules_for(present),
@@ -89,6 +91,7 @@ def train_model(keys: pd.DataFrame, options: TrainingOptions | None = None) -> d
         u_max_pairs=opts.u_max_pairs,
         em_max_pairs=opts.em_max_pairs,
     )
+    return {**trained, RECORDS_KEY: len(keys)}
 
 
 def train_model_from_labels(
@@ -100,15 +103,37 @@ def train_model_from_labels(
     present = present_keys(keys)
     settings = m.build_settings(present)
     labelled = keys.assign(_label=labels.astype(str).to_numpy())
-    return splink_engine.train_from_labels(
+    trained = splink_engine.train_from_labels(
         labelled,
         settings,
         label_column="_label",
-        deterministic_rules=m.deterministic_rules_for(present),
-        recall=opts.recall,
         seed=opts.seed,
         u_max_pairs=opts.u_max_pairs,
     )
+    # how often two records match, counted rather than estimated
+    sizes = labels.astype(str).value_counts()
+    n = len(labels)
+    matching = float((sizes * (sizes - 1) / 2).sum())
+    trained["probability_two_random_records_match"] = matching / (n * (n - 1) / 2)
+    return {**trained, RECORDS_KEY: n}
+
+
+RECORDS_KEY = "civreg_records"  # how many records a model was trained on
+
+
+def scaled_to(model: dict[str, Any], records: int) -> dict[str, Any]:
+    """``model`` for an input of ``records`` records. A person has about as many mentions in a
+    large registry as in a small one, so the chance that two random records match falls as
+    1 / records: a model trained on fewer records than the input gets its prior lowered by
+    that ratio (never raised: on a smaller input the trained prior is the cautious one)."""
+    trained_on = model.get(RECORDS_KEY)
+    if not isinstance(trained_on, int) or records <= trained_on or trained_on < 2:
+        return model
+    prior = float(model["probability_two_random_records_match"])
+    return {
+        **model,
+        "probability_two_random_records_match": prior * (trained_on - 1) / (records - 1),
+    }
 
 
 def save_model(model: dict[str, Any], path: Path) -> None:
@@ -153,6 +178,7 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
     """Each scored pair's outcome and reason (before clustering)."""
     usable = dict(zip(keys["unique_id"], keys["usable"], strict=True))
     pid = dict(zip(keys["unique_id"], keys["pid"], strict=True))
+    rec = dict(zip(keys["unique_id"], keys["rec"], strict=True))
     w = pairs["match_weight"].to_numpy()
     w_pid = pairs["w_personal_id"].to_numpy() if "w_personal_id" in pairs.columns else None
     outcomes: list[str] = []
@@ -174,6 +200,8 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
                 outcome, reason = "review", "same personal number, other details differ"
             elif outcome == "linked" and not _dl1(pa, pb):
                 outcome, reason = "review", "personal numbers differ"
+        if outcome == "linked" and isinstance(rec[a], str) and rec[a] == rec[b]:
+            outcome, reason = "review", "one record names both"
         if outcome == "linked" and not (usable[a] and usable[b]):
             outcome, reason = "review", "no usable name or date"
         outcomes.append(outcome)
@@ -184,8 +212,52 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
     return out
 
 
+def _held_back(a: _Facts, b: _Facts) -> str:
+    """Why two clusters must not be joined automatically ("" when they may be)."""
+    if not _compatible(a.pids, b.pids):
+        return "would join two personal numbers"
+    both = a.once & b.once
+    if both:
+        return f"would join two {sorted(both)[0]} records"
+    if a.recs & b.recs:
+        return "would join two mentions of one record"
+    return ""
+
+
+@dataclass
+class _Facts:
+    """What a cluster holds that another cluster may contradict."""
+
+    pids: set[str] = field(default_factory=set)
+    once: set[str] = field(default_factory=set)  # "birth", "death"
+    recs: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _Facts) -> None:
+        self.pids |= other.pids
+        self.once |= other.once
+        self.recs |= other.recs
+
+
+def _facts(keys: pd.DataFrame) -> dict[int, _Facts]:
+    out: dict[int, _Facts] = {}
+    cols = [keys[c].tolist() for c in ("pid", "once", "rec")]
+    for i, (pid, once, rec) in enumerate(zip(*cols, strict=True)):
+        if isinstance(pid, str) or isinstance(once, str) or isinstance(rec, str):
+            out[i] = _Facts(
+                {pid} if isinstance(pid, str) else set(),
+                {once} if isinstance(once, str) else set(),
+                {rec} if isinstance(rec, str) else set(),
+            )
+    return out
+
+
+_NO_FACTS = _Facts()
+
+
 def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clusters from the linked pairs, strongest first, never joining two personal numbers.
+    """Clusters from the linked pairs, strongest first. A link is not made (it goes to review)
+    when it would put in one cluster two personal numbers (not one typo apart), two births or
+    two deaths (a person is born and dies once), or two mentions of one record.
 
     Returns the clusters (``mention_id``, ``cluster_id``: the first mention of the cluster in
     input order) and the pairs with links that were held back turned into review items.
@@ -193,9 +265,7 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     ids: list[str] = keys["unique_id"].tolist()
     index = {v: i for i, v in enumerate(ids)}
     parent = list(range(len(ids)))
-    pids: dict[int, set[str]] = {
-        i: {p} for i, p in enumerate(keys["pid"].tolist()) if isinstance(p, str)
-    }
+    facts = _facts(keys)
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -207,25 +277,31 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     linked = np.flatnonzero((pairs["outcome"] == "linked").to_numpy())
     weights = pairs["match_weight"].to_numpy()[linked]
     order = linked[np.argsort(-weights, kind="stable")]
-    held: list[int] = []
+    held: dict[int, str] = {}
     id_l, id_r = pairs["id_l"].to_numpy(), pairs["id_r"].to_numpy()
     for row in order.tolist():
         a, b = find(index[id_l[row]]), find(index[id_r[row]])
         if a == b:
             continue
-        pa, pb = pids.get(a, set()), pids.get(b, set())
-        if not _compatible(pa, pb):
-            held.append(row)
+        fa, fb = facts.get(a, _NO_FACTS), facts.get(b, _NO_FACTS)
+        why = _held_back(fa, fb) if (fa is not _NO_FACTS and fb is not _NO_FACTS) else ""
+        if why:
+            held[row] = why
             continue
         # union by the smaller root index: the cluster id is its first mention in input order
         root, child = (a, b) if a < b else (b, a)
         parent[child] = root
-        if pa or pb:
-            pids[root] = pa | pb
-            pids.pop(child, None)
+        if fa is not _NO_FACTS or fb is not _NO_FACTS:
+            big, small = (fa, fb) if len(fa.recs) >= len(fb.recs) else (fb, fa)
+            if big is _NO_FACTS:
+                big = _Facts()
+            big.absorb(small)
+            facts[root] = big
+            facts.pop(child, None)
     if held:
-        pairs.loc[held, "outcome"] = "review"
-        pairs.loc[held, "reason"] = "would join two personal numbers"
+        rows = list(held)
+        pairs.loc[rows, "outcome"] = "review"
+        pairs.loc[rows, "reason"] = list(held.values())
     clusters = pd.DataFrame(
         {"mention_id": ids, "cluster_id": [ids[find(i)] for i in range(len(ids))]}
     )
@@ -244,7 +320,7 @@ def link_mentions(
     """
     th = thresholds or Thresholds()
     keys = prepare_mentions(mentions)
-    settings = model if model is not None else train_model(keys, training)
+    settings = scaled_to(model, len(keys)) if model is not None else train_model(keys, training)
     scored = splink_engine.score_pairs(keys, settings, min_weight=th.review)
     decided = decide(scored, keys, th)
     clusters, pairs = cluster(keys, decided)

@@ -44,7 +44,19 @@ MENTION_FIELDS: tuple[str, ...] = (
     "spouse_name",  # the other spouse named in the same record
     "father_name",
     "mother_name",
+    "record_id",  # the record (event) the mention comes from: one record never names a person twice
+    "role",  # child / mother / father / wife / husband / deceased / declarant (or any other word)
 )
+
+# Roles that a person has once in a life: the child of a birth record, the deceased of a death
+# record. A cluster never holds two of one kind automatically (a second birth registration is
+# a clerk's matter).
+ONCE_ROLES: dict[str, str] = {
+    "child": "birth",
+    "born": "birth",
+    "deceased": "death",
+    "dead": "death",
+}
 
 # Columns of the prepared (key) table, in order.
 KEY_COLUMNS: tuple[str, ...] = (
@@ -56,6 +68,8 @@ KEY_COLUMNS: tuple[str, ...] = (
     "gn",
     "gn_a",
     "nm",  # whole name, folded: "nguyen thi thuy"
+    "nm_a",  # whole name, match key (accents kept)
+    "nm_rare",  # the name has a syllable rare in this input (most often a misspelling)
     "dob",  # ISO date when the day is known
     "dob_y",
     "dob_m",
@@ -65,13 +79,19 @@ KEY_COLUMNS: tuple[str, ...] = (
     "oid",
     "place",
     "place_c",  # the place's first part (commune, ward) without its kind word
+    "place_cd",  # the place's first two parts (commune and district), None with one part
     "postcode",
     "addr",
     "email",
     "email_u",  # an e-mail address's part before the @
     "spouse",
+    "spouse_sg",  # the spouse's surname and given name (a middle name left out or misread)
     "father",
+    "father_sg",
     "mother",
+    "mother_sg",
+    "rec",  # the record id as given
+    "once",  # "birth" or "death" for a mention in a role a person has once (ONCE_ROLES)
     "usable",  # has a name (given or surname) and at least a year: may be linked automatically
 )
 
@@ -216,6 +236,15 @@ def folded_name(value: object) -> str | None:
     return _fold_words(name_words(value))
 
 
+def outer_words(name: str | None) -> str | None:
+    """A folded name's first and last syllables (surname and given name) when it has three
+    or more; else None (nothing is left out)."""
+    if not name:
+        return None
+    words = name.split(" ")
+    return f"{words[0]} {words[-1]}" if len(words) > 2 else None
+
+
 @lru_cache(maxsize=500_000)
 def _text_key(value: str) -> str | None:
     return fold_key(value) or None
@@ -243,11 +272,11 @@ _KIND_WORDS = ("thi tran", "thanh pho", "thi xa", "phuong", "xa", "quan", "huyen
 
 
 @lru_cache(maxsize=500_000)
-def _place_parts(value: str) -> tuple[str | None, str | None]:
+def _place_parts(value: str) -> tuple[str | None, str | None, str | None]:
     parts = [fold_key(p) for p in value.split(",")]
     parts = [p for p in parts if p]
     if not parts:
-        return None, None
+        return None, None, None
     first = parts[0].split(" ")
     if first[0] in _PLACE_KIND and len(first) > 1:
         first = [*_PLACE_KIND[first[0]].split(" "), *first[1:]]
@@ -258,18 +287,21 @@ def _place_parts(value: str) -> tuple[str | None, str | None]:
         if head.startswith(kind + " ") and len(head) > len(kind) + 1:
             commune = head[len(kind) + 1 :]
             break
-    return " ".join(parts), commune
+    district = f"{commune} {parts[1]}" if len(parts) > 1 else None
+    return " ".join(parts), commune, district
 
 
-def place_keys(value: object) -> tuple[str | None, str | None]:
-    """A place as (whole key, first-part key): ``P. Kim Sơn, Đông Anh`` and ``Phường Kim Sơn,
-    Đông Anh, Hà Nội`` → (``phuong kim son dong anh``, ``kim son``) and (``phuong kim son dong
-    anh ha noi``, ``kim son``): kind abbreviations written out, accents folded, the first part
-    kept apart so that a shortened address still agrees on its commune."""
+def place_keys(value: object) -> tuple[str | None, str | None, str | None]:
+    """A place as (whole key, first-part key, first-two-parts key): ``P. Kim Sơn, Đông Anh``
+    and ``Phường Kim Sơn, Đông Anh, Hà Nội`` → (``phuong kim son dong anh``, ``kim son``,
+    ``kim son dong anh``) and (``phuong kim son dong anh ha noi``, ``kim son``, ``kim son dong
+    anh``): kind abbreviations written out, accents folded, the first parts kept apart so that
+    a shortened address still agrees on its commune and district (commune names repeat across
+    districts)."""
     if value is None or (isinstance(value, float) and value != value):
-        return None, None
+        return None, None, None
     s = str(value)
-    return (None, None) if is_blank(s) else _place_parts(s)
+    return (None, None, None) if is_blank(s) else _place_parts(s)
 
 
 def email_key(value: object) -> str | None:
@@ -278,6 +310,21 @@ def email_key(value: object) -> str | None:
         return None
     s = value.strip().lower()
     return s if "@" in s.strip("@") else None
+
+
+def record_key(value: object) -> str | None:
+    """A record id as text; None when blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    s = str(value).strip()
+    return None if is_blank(s) else s
+
+
+def once_key(value: object) -> str | None:
+    """``child`` → ``birth``, ``deceased`` → ``death`` (:data:`ONCE_ROLES`); other roles None."""
+    if not isinstance(value, str):
+        return None
+    return ONCE_ROLES.get(fold_key(value))
 
 
 def _column(df: pd.DataFrame, name: str) -> list[Any]:
@@ -360,26 +407,49 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             "oid": _map_unique(_column(mentions, "other_id"), id_key),
             "place": [p[0] for p in places],
             "place_c": [p[1] for p in places],
+            "place_cd": [p[2] for p in places],
             "postcode": _map_unique(_column(mentions, "postcode"), text_key),
             "addr": _map_unique(_column(mentions, "address"), text_key),
             "email": emails,
             "email_u": [e.split("@", 1)[0] if e else None for e in emails],
-            "spouse": _map_unique(_column(mentions, "spouse_name"), folded_name),
-            "father": _map_unique(_column(mentions, "father_name"), folded_name),
-            "mother": _map_unique(_column(mentions, "mother_name"), folded_name),
+            "spouse": (spouse := _map_unique(_column(mentions, "spouse_name"), folded_name)),
+            "spouse_sg": _map_unique(spouse, outer_words),
+            "father": (father := _map_unique(_column(mentions, "father_name"), folded_name)),
+            "father_sg": _map_unique(father, outer_words),
+            "mother": (mother := _map_unique(_column(mentions, "mother_name"), folded_name)),
+            "mother_sg": _map_unique(mother, outer_words),
+            "rec": _map_unique(_column(mentions, "record_id"), record_key),
+            "once": _map_unique(_column(mentions, "role"), once_key),
         }
     )
-    out.insert(
-        7,
-        "nm",
-        [
-            " ".join(p for p in (a, b, c) if p) or None
-            for a, b, c in zip(out["sn"], out["mn"], out["gn"], strict=True)
-        ],
-    )
+    for col, parts in (("nm", ("sn", "mn", "gn")), ("nm_a", ("sn_a", "mn_a", "gn_a"))):
+        out[col] = [
+            " ".join(p for p in names if p) or None
+            for names in zip(*(out[c] for c in parts), strict=True)
+        ]
+    out["nm_rare"] = rare_syllables(out["nm"])
     # a name (given name or surname) and at least a year of birth
     out["usable"] = (out["gn"].notna() | out["sn"].notna()) & out["dob_y"].notna()
     return out[list(KEY_COLUMNS)]
+
+
+RARE_PER_MENTION = 2e-5  # a syllable seen at most this often (at least twice) is rare
+
+
+def rare_syllables(names: pd.Series) -> list[bool]:
+    """For each folded name, whether one of its syllables is rare in ``names``: seen at most
+    ``max(2, RARE_PER_MENTION × len(names))`` times. Real names repeat; a misread or mistyped
+    syllable (``Hồnh`` for ``Hồng``) seldom does."""
+    counts = names.value_counts()
+    syllables: dict[str, int] = {}
+    for name, n in counts.items():
+        for w in str(name).split(" "):
+            syllables[w] = syllables.get(w, 0) + int(n)
+    limit = max(2, round(RARE_PER_MENTION * len(names)))
+    rare_names = {
+        name for name in counts.index if any(syllables[w] <= limit for w in str(name).split(" "))
+    }
+    return [isinstance(v, str) and v in rare_names for v in names.tolist()]
 
 
 def present_keys(keys: pd.DataFrame) -> frozenset[str]:

@@ -53,54 +53,42 @@ def _comparison(name: str, description: str, levels: list[Level]) -> Comparison:
     }
 
 
-def surname_comparison() -> Comparison:
-    """Surname, accents folded, with term frequencies (two Nguyễns agree by chance often)."""
-    return _comparison(
-        "surname",
-        "surname (accent-folded; term-frequency adjusted)",
-        [
-            _null("sn"),
-            _level('"sn_l" = "sn_r"', "same surname", tf="sn"),
-            _level('jaro_winkler_similarity("sn_l", "sn_r") >= 0.9', "similar surname"),
-            _else(),
-        ],
-    )
-
-
-def given_name_comparison() -> Comparison:
-    """Given name: the accents of a name syllable matter (Hùng ≠ Hưng) unless one side lost
-    them all (OCR or a clerk typing without marks)."""
-    return _comparison(
-        "given_name",
-        "given name (tone marks unified; accent loss tolerated)",
-        [
-            _null("gn"),
-            _level('"gn_a_l" = "gn_a_r"', "same given name", tf="gn_a"),
-            _level(
-                '"gn_l" = "gn_r" AND ("gn_a_l" = "gn_l" OR "gn_a_r" = "gn_r")',
-                "same letters, accents lost on one side",
-                tf="gn",
-            ),
-            _level('"gn_l" = "gn_r"', "same letters, different accents"),
-            _level('damerau_levenshtein("gn_l", "gn_r") <= 1', "one typo"),
-            _level('jaro_winkler_similarity("gn_l", "gn_r") >= 0.88', "similar"),
-            _else(),
-        ],
-    )
-
-
-def middle_name_comparison() -> Comparison:
-    return _comparison(
-        "middle_name",
-        "middle name(s) (tone marks unified; accent loss tolerated)",
-        [
-            _null("mn"),
-            _level('"mn_a_l" = "mn_a_r"', "same middle name", tf="mn_a"),
-            _level('"mn_l" = "mn_r"', "same letters"),
-            _level('damerau_levenshtein("mn_l", "mn_r") <= 1', "one typo"),
-            _else(),
-        ],
-    )
+def full_name_comparison(swapped: bool) -> Comparison:
+    """The whole name at once, with the term frequency of the whole name: how often two people
+    share a name is the frequency of that name, not the product of its parts' frequencies
+    (``Thị`` and most given names say the sex already). Then the ways one name is written
+    differently: accents lost, tone marks misread, a middle name left out, one typo."""
+    levels = [
+        _null("nm"),
+        _level('"nm_a_l" = "nm_a_r"', "same name", tf="nm_a"),
+        _level(
+            '"nm_l" = "nm_r" AND ("nm_a_l" = "nm_l" OR "nm_a_r" = "nm_r")',
+            "same letters, accents lost on one side",
+            tf="nm",
+        ),
+        _level('"nm_l" = "nm_r"', "same letters, different accents", tf="nm"),
+        _level(
+            '"sn_l" = "sn_r" AND "gn_l" = "gn_r"',
+            "same surname and given name, middle name differs or left out",
+        ),
+        _level(
+            'damerau_levenshtein("nm_l", "nm_r") <= 1 AND ("nm_rare_l" OR "nm_rare_r")',
+            "one typo, into a rare spelling",
+        ),
+        _level('damerau_levenshtein("nm_l", "nm_r") <= 1', "one letter apart"),
+        _level(
+            '"gn_l" = "gn_r" AND jaro_winkler_similarity("sn_l", "sn_r") >= 0.9',
+            "same given name, similar surname",
+        ),
+        _level(
+            '"sn_l" = "sn_r" AND jaro_winkler_similarity("gn_l", "gn_r") >= 0.88',
+            "same surname, similar given name",
+        ),
+    ]
+    if swapped:
+        levels.append(_level('"sn_l" = "gn_r" AND "gn_l" = "sn_r"', "surname and given swapped"))
+    levels.append(_else())
+    return _comparison("name", "whole name (term frequency of the whole name)", levels)
 
 
 def date_of_birth_comparison() -> Comparison:
@@ -176,6 +164,26 @@ def text_comparison(
     )
 
 
+def relative_comparison(col: str, desc: str) -> Comparison:
+    """The name of a relative the record gives (spouse, father, mother): the same, the same
+    but for the middle name (left out or misread), similar, or another."""
+    return _comparison(
+        col,
+        f"{desc}'s name",
+        [
+            _null(col),
+            _level(f'"{col}_l" = "{col}_r"', "same"),
+            _level(
+                f'"{col}_sg_l" = "{col}_sg_r" OR "{col}_sg_l" = "{col}_r" '
+                f'OR "{col}_l" = "{col}_sg_r"',
+                "same surname and given name",
+            ),
+            _level(f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.92', "similar"),
+            _else(),
+        ],
+    )
+
+
 def place_comparison() -> Comparison:
     """Residence or place of birth: the same address, the same first part (commune or ward:
     ``P. Kim Sơn, Đông Anh`` against ``Phường Kim Sơn, Đông Anh, Hà Nội``), a similar one."""
@@ -185,6 +193,7 @@ def place_comparison() -> Comparison:
         [
             _null("place"),
             _level('"place_l" = "place_r"', "same", tf="place"),
+            _level('"place_cd_l" = "place_cd_r"', "same first two parts", tf="place_cd"),
             _level('"place_c_l" = "place_c_r"', "same first part", tf="place_c"),
             _level('jaro_winkler_similarity("place_l", "place_r") >= 0.9', "similar"),
             _else(),
@@ -196,12 +205,8 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
     """The comparisons a model has for an input whose non-empty key columns are ``keys``."""
     k = set(keys)
     out: list[Comparison] = []
-    if "sn" in k:
-        out.append(surname_comparison())
-    if "mn" in k:
-        out.append(middle_name_comparison())
-    if "gn" in k:
-        out.append(given_name_comparison())
+    if "nm" in k:
+        out.append(full_name_comparison(swapped={"sn", "gn"} <= k))
     if "dob_y" in k:
         out.append(date_of_birth_comparison())
     if "sex" in k:
@@ -255,7 +260,7 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
         )
     for col, desc in (("spouse", "spouse"), ("father", "father"), ("mother", "mother")):
         if col in k:
-            out.append(text_comparison(col, col, f"{desc}'s name", jw=0.92))
+            out.append(relative_comparison(col, desc))
     return out
 
 
@@ -282,6 +287,7 @@ def blocking_rules_for(keys: Iterable[str]) -> list[str]:
     add("nm", "father")
     add("nm", "mother")
     add("gn", "mn", "dob_y", "place_c")
+    add("sn", "mn", "dob_y", "place_c")
     add("sn", "mn", "dob_y", "spouse")
     add("gn", "postcode")
     add("sn", "postcode")

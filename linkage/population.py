@@ -614,6 +614,11 @@ def mention_rows(pop: Population, seed: int, noise: Noise | None = None) -> list
     return rows
 
 
+def record_id(row: dict[str, str]) -> str:
+    """The record a mention row comes from (its authority, book and entry)."""
+    return f"{row['registration_authority']}|{row['book_no']}|{row['entry_no']}"
+
+
 def write_population(out: Path, families: int, seed: int, noise: Noise | None = None) -> int:
     """Write ``out`` (CSV of :data:`FIELDS`); returns the number of mentions."""
     rows = mention_rows(generate_population(families, seed), seed, noise)

@@ -30,7 +30,8 @@ def _linker(keys: pd.DataFrame, settings: dict[str, Any]) -> Iterator[Any]:
     try:
         db_api = DuckDBAPI(connection=con)
         sdf = db_api.register(keys, table_name="mentions")
-        yield Linker(sdf, settings, log_level=None)
+        splink_settings = {k: v for k, v in settings.items() if not k.startswith("civreg_")}
+        yield Linker(sdf, splink_settings, log_level=None)
     finally:
         con.close()
 
@@ -97,19 +98,14 @@ def train_from_labels(
     settings: dict[str, Any],
     *,
     label_column: str,
-    deterministic_rules: list[str],
-    recall: float = 0.8,
     seed: int = 1,
     u_max_pairs: float = 2e6,
 ) -> dict[str, Any]:
     """Estimate m from the true entity of each record (``label_column`` of ``keys``), u from
-    random pairs: a model to save and reuse on data without labels."""
+    random pairs: a model to save and reuse on data without labels (the caller sets the
+    prior, which the labels give exactly)."""
     _quiet_logs()
     with _linker(keys, settings) as linker:
-        if deterministic_rules:
-            linker.training.estimate_probability_two_random_records_match(
-                deterministic_rules, recall=recall
-            )
         linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
         linker.training.estimate_m_from_label_column(label_column)
         trained: dict[str, Any] = linker.misc.save_model_to_json()

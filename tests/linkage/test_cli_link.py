@@ -42,7 +42,7 @@ def test_link_file_writes_clusters_and_review(people: Path, tmp_path: Path) -> N
     with review.open(encoding="utf-8") as fh:
         head = next(csv.reader(fh))
     assert head[:5] == ["id_l", "id_r", "match_weight", "match_probability", "reason"]
-    assert "w_given_name" in head
+    assert "w_name" in head
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from linkage import (
     save_model,
 )
 from linkage.evaluate import exact_baseline
-from linkage.link import cluster, decide
+from linkage.link import RECORDS_KEY, cluster, decide, scaled_to
 from linkage.population import generate_population, mention_rows
 from linkage.registry_model import registry_model
 
@@ -108,20 +108,22 @@ def test_review_queue_shows_weights_between_thresholds(trained: LinkResult) -> N
     assert len(plain) > 0
     assert plain["match_weight"].between(th.review, th.link).all()
     w_cols = [c for c in q.columns if c.startswith("w_")]
-    assert "w_surname" in w_cols and "w_date_of_birth" in w_cols
+    assert "w_name" in w_cols and "w_date_of_birth" in w_cols
     # the weights shown add up to the pair's match weight, with the prior
     prior = q["match_weight"] - q[w_cols].sum(axis=1)
     assert prior.std() < 1e-6
 
 
-def test_term_frequency_makes_a_common_surname_weaker(
+def test_term_frequency_makes_a_common_name_weaker(
     population: pd.DataFrame, trained: LinkResult
 ) -> None:
-    sn = prepare_mentions(population).set_index("unique_id")["sn"]
+    nm = prepare_mentions(population).set_index("unique_id")["nm_a"]
     p = trained.pairs
-    same = p[sn.loc[p["id_l"]].to_numpy() == sn.loc[p["id_r"]].to_numpy()]
-    by_surname = same.groupby(sn.loc[same["id_l"]].to_numpy())["w_surname"].mean()
-    assert by_surname["nguyen"] < by_surname.drop("nguyen").min()
+    same = p[nm.loc[p["id_l"]].to_numpy() == nm.loc[p["id_r"]].to_numpy()]
+    names = nm.loc[same["id_l"]].to_numpy()
+    by_name = same.groupby(names)["w_name"].mean()
+    counts = nm.value_counts().reindex(by_name.index)
+    assert by_name[counts.idxmax()] < by_name[counts.idxmin()]
 
 
 def test_saved_model_round_trip(population: pd.DataFrame, tmp_path: Path) -> None:
@@ -151,6 +153,71 @@ def test_clusters_refuse_to_join_two_personal_numbers() -> None:
     assert clusters["cluster_id"].tolist() == ["a", "a", "c"]
     assert out["outcome"].tolist() == ["linked", "review"]
     assert out["reason"].tolist()[1] == "would join two personal numbers"
+
+
+def _one_person_keys(**extra: list[str]) -> pd.DataFrame:
+    n = len(next(iter(extra.values())))
+    return prepare_mentions(
+        pd.DataFrame(
+            {
+                "mention_id": [chr(ord("a") + i) for i in range(n)],
+                "full_name": ["Lê An"] * n,
+                "date_of_birth": ["1990"] * n,
+                **extra,
+            }
+        )
+    )
+
+
+def _chain(keys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """a–b, b–c, … linked, strongest first."""
+    ids = keys["unique_id"].tolist()
+    pairs = pd.DataFrame(
+        {
+            "id_l": ids[:-1],
+            "id_r": ids[1:],
+            "match_weight": [20.0 - i for i in range(len(ids) - 1)],
+            "match_probability": 1.0,
+        }
+    )
+    return cluster(keys, decide(pairs, keys, Thresholds()))
+
+
+def test_clusters_hold_two_births_or_two_deaths_for_review() -> None:
+    """A person is born once and dies once: two child mentions of birth records (or two
+    deceased) are not joined automatically, however alike; other roles join freely."""
+    keys = _one_person_keys(role=["child", "mother", "Child", "deceased", "father", "deceased"])
+    assert keys["once"].tolist() == ["birth", None, "birth", "death", None, "death"]
+    clusters, out = _chain(keys)
+    assert clusters["cluster_id"].tolist() == ["a", "a", "c", "c", "c", "f"]
+    assert out["outcome"].tolist() == ["linked", "review", "linked", "linked", "review"]
+    assert out["reason"].tolist()[1] == "would join two birth records"
+    assert out["reason"].tolist()[4] == "would join two death records"
+
+
+def test_one_record_never_names_one_person_twice() -> None:
+    keys = _one_person_keys(record_id=["r1", "r2", "r1"])
+    decided = decide(
+        pd.DataFrame({"id_l": ["a", "b"], "id_r": ["c", "c"], "match_weight": [15.0, 12.0]}).assign(
+            match_probability=1.0
+        ),
+        keys,
+        Thresholds(),
+    )
+    assert decided["reason"].tolist() == ["one record names both", ""]
+    clusters, out = _chain(keys)  # a–b then b–c: c's record is already in the cluster
+    assert clusters["cluster_id"].tolist() == ["a", "a", "c"]
+    assert out["reason"].tolist() == ["", "would join two mentions of one record"]
+
+
+def test_saved_model_prior_falls_with_the_input_size() -> None:
+    model = registry_model()
+    n0 = model[RECORDS_KEY]
+    p0 = model["probability_two_random_records_match"]
+    assert scaled_to(model, n0 // 2) is model  # never raised on a smaller input
+    big = scaled_to(model, 10 * n0)
+    assert big["probability_two_random_records_match"] == pytest.approx(p0 / 10, rel=1e-3)
+    assert model["probability_two_random_records_match"] == p0  # the saved model untouched
 
 
 def test_thresholds_must_be_ordered() -> None:

@@ -138,6 +138,21 @@ def test_place_keys_write_out_abbreviations_and_keep_the_first_part() -> None:
         "phuong kim son dong anh",
     ]
     assert keys["place_c"].tolist() == ["kim son", "kim son", None]
+    assert keys["place_cd"].tolist() == ["kim son dong anh", "kim son dong anh", None]
+
+
+def test_relatives_keep_surname_and_given_name_apart() -> None:
+    k = _keys(spouse_name=["Phạm Đức Định", "PHAM DINH", "Trần Văn Đức Bình", ""])
+    assert k["spouse"].tolist() == ["pham duc dinh", "pham dinh", "tran van duc binh", None]
+    assert k["spouse_sg"].tolist() == ["pham dinh", None, "tran binh", None]
+
+
+def test_rare_syllables_mark_misspellings() -> None:
+    common = ["Nguyễn Thị Hồng"] * 5 + ["Lê Văn Hùng"] * 5
+    k = _keys(full_name=[*common, "Nguyễn Thị Hồnh", "Lê Văn Hùng", ""])
+    rare = k["nm_rare"].tolist()
+    assert rare[:10] == [False] * 10
+    assert rare[10:] == [True, False, False]
 
 
 def test_usable_needs_a_name_part_and_a_year() -> None:
