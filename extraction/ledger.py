@@ -24,7 +24,7 @@ from statistics import median
 from rapidfuzz import fuzz
 
 from extraction import values
-from extraction.calibration import Thresholds, page_condition
+from extraction.calibration import THRESHOLDS_FILE, Thresholds, load_thresholds, page_condition
 from extraction.checks import check_record
 from extraction.extract import (
     BookContext,
@@ -178,6 +178,23 @@ def header_text(labels: Sequence[str]) -> str:
     """A column's printed header: its labels joined by "; " (later ones start lower-case)."""
     parts = [labels[0]] + [lab[:1].lower() + lab[1:] for lab in labels[1:]]
     return "; ".join(parts)
+
+
+# --- acceptance ---------------------------------------------------------------------------
+
+
+def ledger_thresholds_file(register_type: str) -> str:
+    """The register's ledger thresholds (``bench.ledger --calibrate``), beside the form's."""
+    return f"thresholds_ledger_{register_type}.json"
+
+
+def ledger_thresholds(form: RegisterForm, thresholds: Thresholds | None = None) -> Thresholds:
+    """The thresholds given, else the register's ledger calibration, else (a register not yet
+    calibrated on ledgers) its form thresholds."""
+    if thresholds is not None:
+        return thresholds
+    path = THRESHOLDS_FILE.parent / ledger_thresholds_file(form.register_type)
+    return load_thresholds(path) if path.exists() else form_thresholds(form)
 
 
 # --- header matching ----------------------------------------------------------------------
@@ -462,7 +479,7 @@ def extract_table_page(
     Keys of columns whose header could not be matched are flagged ``ledger_column_not_found``
     on every record of the page (they are not guessed)."""
     form = form_for(ctx.register_type)
-    th = form_thresholds(form, thresholds)
+    th = ledger_thresholds(form, thresholds)
     header_row = _header_row(table, form)
     headers = [c.text for c in table.row(header_row)]
     matches = match_headers(headers, form)
@@ -675,7 +692,7 @@ def extract_untabled_page(
     of ``notes`` for the reviewer, and every field flagged ``table_not_found``. No row is
     dropped; nothing is accepted."""
     form = form_for(ctx.register_type)
-    th = form_thresholds(form, thresholds)
+    th = ledger_thresholds(form, thresholds)
     words = [w for ln in page.lines for w in ln.words]
     if not words:
         return []

@@ -18,7 +18,8 @@ and
   than ``BINDING_SHARE`` of its margin on the other side, the right page's likewise at its left
   edge (a page holding a whole table has its margins alike on both sides).
 
-Pages with a text layer (born-digital) or that failed are never joined.
+Pages with a text layer (born-digital), wider than tall (a spread in one image) or that failed
+are never joined.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def outline_of(pixels: np.ndarray, page: StoredPage) -> TableOutline | None:
     """What a stored page shows of a ruled table, when it could be half of a spread."""
     if page.error is not None or page.text_layer is not None:
         return None
+    if pixels.shape[1] > pixels.shape[0]:
+        return None  # wider than tall: a whole spread, or a page turned, never half a spread
     return table_outline(pixels)
 
 

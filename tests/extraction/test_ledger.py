@@ -3,7 +3,14 @@ fields, the number column, flags, and the whole-page fallback (no OCR here)."""
 
 from __future__ import annotations
 
-from extraction.extract import BookContext
+import json
+from pathlib import Path
+
+import pytest
+
+from extraction import ledger
+from extraction.calibration import Thresholds
+from extraction.extract import BookContext, form_thresholds
 from extraction.forms import BIRTH_FORM, FORMS
 from extraction.ledger import (
     CellMetrics,
@@ -191,3 +198,23 @@ def test_a_misread_entry_number_between_consecutive_ones_is_mended() -> None:
         "8",
         "9",
     ]
+
+
+def test_ledger_pages_take_the_ledger_calibration_else_the_form_thresholds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = FORMS["marriage"]
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setattr(ledger, "THRESHOLDS_FILE", data / "thresholds.json")
+    # no ledger calibration for the register: the form's thresholds
+    assert ledger.ledger_thresholds(form) == form_thresholds(form)
+    (data / ledger.ledger_thresholds_file("marriage")).write_text(
+        json.dumps({"by_type": {"place": 0.97}, "by_key_condition": {"degraded": {"notes": 1.01}}}),
+        encoding="utf-8",
+    )
+    th = ledger.ledger_thresholds(form)
+    assert th.for_key("wife.residence", "place", "good") == 0.97
+    assert th.for_key("notes", "text", "degraded") == 1.01
+    given = Thresholds(default=0.5)
+    assert ledger.ledger_thresholds(form, given) is given
