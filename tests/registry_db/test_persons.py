@@ -126,6 +126,9 @@ def test_queries_answer_with_provenance(linked: Linked) -> None:
         name = person.sources["full_name"]
         assert name.page_no == 1 and name.bbox and name.field_key.endswith(".full_name")
         assert name.book_no and name.entry_no
+        # one query on PostgreSQL (sources expanded from JSON) = the two-query path
+        stored = s.get(Person, child.person_id)
+        assert stored is not None and q._views(s, [stored]) == [person]
 
         events = q.person_events(s, child.person_id)
         assert "birth" in [e.kind for e in events if e.role == "child"]
