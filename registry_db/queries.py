@@ -122,98 +122,75 @@ class SearchHit:
 # --- provenance ----------------------------------------------------------------------------------
 
 
-_PROVENANCE_COLUMNS = (
-    FieldValueRow.id,
-    FieldValueRow.key,
-    FieldValueRow.value,
-    FieldValueRow.status,
-    FieldValueRow.page_no,
-    FieldValueRow.bbox,
-    Record.id,
-    Record.entry_no,
-    Book.register_type,
-    Book.book_no,
-    Book.registration_authority,
-)
-
-
-def _provenance(row: Sequence[Any]) -> Provenance:
-    """A :data:`_PROVENANCE_COLUMNS` row's provenance."""
-    fid, key, value, status, page_no, bbox, rid, entry, rtype, book_no, auth = row
-    return Provenance(
-        field_value_id=fid,
-        field_key=key,
-        value=value,
-        status=str(status),
-        record_id=rid,
-        register_type=str(rtype),
-        book_no=book_no,
-        registration_authority=auth,
-        entry_no=entry,
-        page_no=page_no,
-        bbox=list(bbox) if bbox is not None else None,
-    )
-
-
 def provenance(session: Session, field_ids: Iterable[int]) -> dict[int, Provenance]:
     """The provenance of each field value id (one query)."""
     ids = sorted(set(field_ids))
     if not ids:
         return {}
     rows = session.connection().execute(  # Core: no ORM layer to go through
-        sa.select(*_PROVENANCE_COLUMNS)
+        sa.select(
+            FieldValueRow.id,
+            FieldValueRow.key,
+            FieldValueRow.value,
+            FieldValueRow.status,
+            FieldValueRow.page_no,
+            FieldValueRow.bbox,
+            Record.id,
+            Record.entry_no,
+            Book.register_type,
+            Book.book_no,
+            Book.registration_authority,
+        )
         .join(Record, Record.id == FieldValueRow.record_id)
         .join(Book, Book.id == Record.book_id)
         .where(FieldValueRow.id.in_(ids))
     )
-    return {row[0]: _provenance(row) for row in rows}
-
-
-def _view(p: Any, sources: dict[str, Provenance]) -> PersonView:
-    """The view of a person (a ``Person`` or a row of :data:`_PERSON_COLUMNS`)."""
-    return PersonView(
-        person_id=p.id,
-        personal_id=p.personal_id,
-        full_name=p.full_name,
-        date_of_birth=p.date_of_birth.isoformat() if p.date_of_birth else None,
-        birth_year=p.birth_year,
-        sex=p.sex,
-        ethnicity=p.ethnicity,
-        nationality=p.nationality,
-        mention_count=p.mention_count,
-        sources=sources,
-    )
+    out = {}
+    for fid, key, value, status, page_no, bbox, rid, entry, rtype, book_no, auth in rows:
+        out[fid] = Provenance(
+            field_value_id=fid,
+            field_key=key,
+            value=value,
+            status=str(status),
+            record_id=rid,
+            register_type=str(rtype),
+            book_no=book_no,
+            registration_authority=auth,
+            entry_no=entry,
+            page_no=page_no,
+            bbox=list(bbox) if bbox is not None else None,
+        )
+    return out
 
 
 def _views(session: Session, persons: Sequence[Any]) -> list[PersonView]:
     """Views of persons (``Person`` objects, or rows of :data:`_PERSON_COLUMNS`)."""
     prov = provenance(session, [fid for p in persons for fid in (p.sources or {}).values()])
     return [
-        _view(p, {k: prov[f] for k, f in (p.sources or {}).items() if f in prov}) for p in persons
+        PersonView(
+            person_id=p.id,
+            personal_id=p.personal_id,
+            full_name=p.full_name,
+            date_of_birth=p.date_of_birth.isoformat() if p.date_of_birth else None,
+            birth_year=p.birth_year,
+            sex=p.sex,
+            ethnicity=p.ethnicity,
+            nationality=p.nationality,
+            mention_count=p.mention_count,
+            sources={k: prov[f] for k, f in (p.sources or {}).items() if f in prov},
+        )
+        for p in persons
     ]
 
 
 def _persons(session: Session, ids: Iterable[int]) -> dict[int, PersonView]:
-    """Persons by id with the provenance of their values: one query on PostgreSQL (the
-    sources expanded from their JSON), two elsewhere."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    conn = session.connection()  # plain rows, not ORM objects: a search reads twenty at a time
-    if conn.dialect.name != "postgresql":
-        rows = conn.execute(sa.select(*_PERSON_COLUMNS).where(Person.id.in_(wanted))).all()
-        return {v.person_id: v for v in _views(session, rows)}
-    persons: dict[int, Any] = {}
-    sources: dict[int, dict[str, Provenance]] = {}
-    width = len(_PERSON_COLUMNS)
-    for row in conn.execute(_PERSONS_WITH_PROVENANCE, {"ids": wanted}):
-        # the person's columns come first, so their names (id, full_name …) are the row's
-        persons[row.id] = row
-        held = sources.setdefault(row.id, {})
-        attribute, found = row[width], tuple(row[width + 1 :])
-        if attribute is not None and found[0] is not None:
-            held[str(attribute)] = _provenance(found)
-    return {pid: _view(p, sources[pid]) for pid, p in persons.items()}
+    rows = (
+        session.connection().execute(sa.select(*_PERSON_COLUMNS).where(Person.id.in_(wanted))).all()
+    )  # plain rows, not ORM objects: a search reads twenty a time
+    return {v.person_id: v for v in _views(session, rows)}
 
 
 _PERSON_COLUMNS = (
@@ -227,17 +204,6 @@ _PERSON_COLUMNS = (
     Person.nationality,
     Person.mention_count,
     Person.sources,
-)
-
-_SOURCE = sa.func.jsonb_each_text(Person.sources).table_valued("key", "value").lateral("src")
-_PERSONS_WITH_PROVENANCE = (
-    sa.select(*_PERSON_COLUMNS, _SOURCE.c.key, *_PROVENANCE_COLUMNS)
-    .select_from(Person)
-    .outerjoin(_SOURCE, sa.true())
-    .outerjoin(FieldValueRow, FieldValueRow.id == sa.cast(_SOURCE.c.value, sa.BigInteger))
-    .outerjoin(Record, Record.id == FieldValueRow.record_id)
-    .outerjoin(Book, Book.id == Record.book_id)
-    .where(Person.id.in_(sa.bindparam("ids", expanding=True)))
 )
 
 
