@@ -55,7 +55,7 @@ from extraction.types import FieldStatus, FieldValue, RecordResult, RegisterType
 from ocr.page import mean_conf
 from ocr.types import BBox, PageText, Word, union_bbox
 
-EXTRACTOR_VERSION = "form-4"  # bump when extraction changes: stored books are re-extracted
+EXTRACTOR_VERSION = "form-5"  # bump when extraction changes: stored books are re-extracted
 
 # Label ids that start a new entry when the current one already has them (per form).
 ENTRY_STARTERS = BIRTH_FORM.entry_starters

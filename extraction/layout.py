@@ -232,15 +232,41 @@ def _shifted(span: str, variant_folded: str) -> bool:
     )
 
 
+# A colon read as a word of its own is the label's only when it stands next to the label's last
+# word: one far to the right is a speck of the line's end (a stamp, a signature's stroke).
+MAX_COLON_GAP = 1.0  # in the label word's heights
+
+
 def colon_at(words: list[Word], j: int) -> tuple[bool, int]:
     """Does the label end at word j with a colon? Returns (colon, chars after it in word j)."""
     t = words[j].text
+    if j > 0 and not any(ch.isalnum() for ch in t) and not _beside(words[j - 1], words[j]):
+        return False, 0
     for k, ch in enumerate(t):
         if ch in COLON_CHARS:
             return True, len(t) - k - 1
     if j + 1 < len(words) and words[j + 1].text[:1] in COLON_CHARS:
-        return True, 0
+        return _beside(words[j], words[j + 1]), 0
     return False, 0
+
+
+def _beside(word: Word, mark: Word) -> bool:
+    """Does ``mark`` stand right after ``word`` (a colon of its own, not a speck far away)?"""
+    w, c = word.bbox, mark.bbox
+    return c[0] - w[2] <= MAX_COLON_GAP * max(w[3] - w[1], 1)
+
+
+def _past_own_colon(h: LabelHit, cands: list[LabelHit], words: list[Word]) -> bool:
+    """Does ``h`` run on past the colon of a better label that starts where it does? "Họ, chữ
+    đệm và tên: NGUYỄN HÀ:" (a value word that caught a speck) is the child's name label and
+    a name, not the father's label "Họ, chữ đệm và tên người cha:" read badly."""
+    return any(
+        o.start == h.start
+        and o.end < h.end
+        and words[o.end - 1].text.rstrip()[-1:] == ":"
+        and o.score > h.score
+        for o in cands
+    )
 
 
 def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> list[LabelHit]:
@@ -290,6 +316,7 @@ def find_labels(line: VLine, line_no: int, form: RegisterForm = BIRTH_FORM) -> l
     # swallowed a value word, "Tày Quốc tịch:", loses to "Quốc tịch:"); then longer labels
     # ("Ngấy, tháng, năm sinh" over the "năm sinh" inside it, "… tên người chà" over "… tên");
     # then better scores. Taken greedily without overlap.
+    cands = [h for h in cands if not _past_own_colon(h, cands, words)]
     cands.sort(key=lambda h: (h.colon, h.aligned, h.end - h.start, round(h.score, 2)), reverse=True)
     taken: list[LabelHit] = []
     used: set[int] = set()

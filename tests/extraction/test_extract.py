@@ -508,3 +508,24 @@ def test_a_phrase_read_as_it_is_is_not_marked_corrected() -> None:
     from extraction.extract import snap_closed_list
 
     assert snap_closed_list("signer.title", "Phó Chủ tịch") == ("Phó Chủ tịch", 1.0, None)
+
+
+def test_a_colon_read_in_a_name_does_not_make_a_longer_label() -> None:
+    # "HÀ:" caught a speck: "Họ, chữ đệm và tên: NGUYỄN HÀ:" is the child's label and name,
+    # not the father's label "Họ, chữ đệm và tên người cha:" read badly.
+    segs = segments(visual_lines(page(["Họ, chữ đệm và tên: NGUYỄN HÀ: LINH"])))
+    assert [s.hit.label_id for s in segs] == ["child.full_name"]
+    assert " ".join(w.text for w in segs[0].words) == "NGUYỄN HÀ: LINH"
+
+
+def test_a_speck_colon_far_right_does_not_stop_a_wrapped_value() -> None:
+    lines = [
+        "Giấy tờ tùy thân: Chứng minh nhân dân số 256018452, cấp ngày 05/03/2014, nơi cấp: Công",
+        "an TP Hà Nội :",
+    ]
+    segs = segments(visual_lines(page(lines, gap_after={"Nội": 1500})))
+    assert [s.hit.label_id for s in segs] == ["declarant.id_doc_type"]
+    assert " ".join(w.text for w in segs[0].words).endswith("nơi cấp: Công an TP Hà Nội :")
+    # next to its word, a colon of its own still ends a damaged label
+    near = segments(visual_lines(page(["Nơi sinh: Bệnh viện Bạch Mai", "Qxê qán : Hà Nội"])))
+    assert " ".join(w.text for w in near[0].words) == "Bệnh viện Bạch Mai"
