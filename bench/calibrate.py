@@ -63,19 +63,33 @@ def collect(records: int, form: RegisterForm) -> tuple[Samples, KeySamples]:
             pages = read_book(out, WORK / f"{name}-data")
             condition = {n: page_condition(mean_conf(p)) for n, p in pages.items()}
             pred = extract_book(out, pages)
-            for t, p in pair_records(truth(out), pred):
-                if p is None:
-                    continue
-                for key, tval in t["fields"].items():
-                    f = p["fields"].get(key)
-                    if f is None or any(not is_soft_reason(r) for r in f["reasons"]):
-                        continue  # fields with a reason go to review whatever their confidence
-                    ok = canon(tval) == canon(f["value"])
-                    cond = condition.get(f["page"] or p["pages"][0], "degraded")
-                    sample = (float(f["confidence"]), ok, q)
-                    samples[cond][field_type(key, form)].append(sample)
-                    by_key[cond][key].append(sample)
+            add_samples(truth(out), pred, condition, q, form, samples, by_key)
     return samples, by_key
+
+
+def add_samples(
+    truth_records: list[dict[str, Any]],
+    pred: list[dict[str, Any]],
+    condition: dict[int, str],
+    quality: str,
+    form: RegisterForm,
+    samples: Samples,
+    by_key: KeySamples,
+) -> None:
+    """A (confidence, correct?, quality) sample per field with no hard reason, under its page's
+    condition, by field type and by key (ledger books too: ``bench.ledger --calibrate``)."""
+    for t, p in pair_records(truth_records, pred):
+        if p is None:
+            continue
+        for key, tval in t["fields"].items():
+            f = p["fields"].get(key)
+            if f is None or any(not is_soft_reason(r) for r in f["reasons"]):
+                continue  # fields with a reason go to review whatever their confidence
+            ok = canon(tval) == canon(f["value"])
+            cond = condition.get(f["page"] or p["pages"][0], "degraded")
+            sample = (float(f["confidence"]), ok, quality)
+            samples[cond][field_type(key, form)].append(sample)
+            by_key[cond][key].append(sample)
 
 
 def _err(samples: list[Sample], t: float) -> tuple[int, int]:

@@ -31,15 +31,18 @@ from bench.accuracy import TARGETS, targets_for
 from bench.calibrate import (
     MAX_ERROR_PER_QUALITY,
     TARGET_ERROR,
+    KeySamples,
     Sample,
+    Samples,
     _err,
+    add_samples,
     field_type,
     threshold_for,
 )
 from bench.common import RESULTS, WORK, book_dir, export_dict, source_of, truth, write_result
 from extraction.calibration import CONDITIONS, DEFAULT_THRESHOLD, THRESHOLDS_FILE, page_condition
-from extraction.evaluate import canon, evaluate, format_table, pair_records
-from extraction.extract import BookContext, is_soft_reason
+from extraction.evaluate import evaluate, format_table
+from extraction.extract import BookContext
 from extraction.forms import form_for
 from extraction.ledger import ledger_thresholds_file
 from extraction.types import RecordResult, RegisterType
@@ -126,8 +129,8 @@ def run_book(out: Path, data_dir: Path, workers: int = 2) -> LedgerRun:
 def calibrate(register_type: str) -> dict[str, Any]:
     """Set a register's ledger thresholds from its calibration books; returns the report."""
     form = form_for(register_type)
-    samples: dict[str, dict[str, list[Sample]]] = {c: defaultdict(list) for c in CONDITIONS}
-    by_key: dict[str, dict[str, list[Sample]]] = {c: defaultdict(list) for c in CONDITIONS}
+    samples: Samples = {c: defaultdict(list) for c in CONDITIONS}
+    by_key: KeySamples = {c: defaultdict(list) for c in CONDITIONS}
     for q, seeds in CAL_SEEDS[register_type].items():
         for seed in seeds:
             name = f"cal-ledger-{register_type}-{q}-{seed}-{CAL_RECORDS}"
@@ -135,18 +138,7 @@ def calibrate(register_type: str) -> dict[str, Any]:
                 name, records=CAL_RECORDS, seed=seed, quality=q, register_type=register_type
             )
             run = run_book(out, WORK / f"{name}-data")
-            for want, got in pair_records(truth(out), run.records):
-                if got is None:
-                    continue
-                for key, tval in want["fields"].items():
-                    f = got["fields"].get(key)
-                    if f is None or any(not is_soft_reason(r) for r in f["reasons"]):
-                        continue  # fields with a reason go to review whatever their confidence
-                    ok = canon(tval) == canon(f["value"])
-                    cond = run.conditions.get(f["page"] or got["pages"][0], "degraded")
-                    sample = (float(f["confidence"]), ok, q)
-                    samples[cond][field_type(key, form)].append(sample)
-                    by_key[cond][key].append(sample)
+            add_samples(truth(out), run.records, run.conditions, q, form, samples, by_key)
     pooled: dict[str, list[Sample]] = defaultdict(list)
     for per in samples.values():
         for ftype, ss in per.items():
