@@ -57,6 +57,8 @@ _DIGIT_LOOKALIKES = {
     "Q": "0",
     "D": "0",
     "U": "0",
+    "Ø": "0",  # a slashed zero (mono type), as the id numbers' reader maps it
+    "ø": "0",
     "l": "1",
     "I": "1",
     "i": "1",
@@ -75,7 +77,7 @@ _DIGIT_LOOKALIKES = {
     "T": "7",
 }
 _DL = "0-9" + re.escape("".join(_DIGIT_LOOKALIKES))
-_SEP = r"\s*[/\-.,\\]\s*"
+_SEP = r"\s*[/⁄\-.,\\]\s*"  # ⁄: the fraction slash OCR writes for a slash
 _NOT_AFTER_DIGIT = r"(?<![0-9])(?<![0-9] )"
 _NOT_BEFORE_DIGIT = r"(?!\s?[0-9])"
 _D2 = rf"[{_DL}]{{1,2}}"

@@ -55,6 +55,7 @@ def test_digits_single_digit_day_month() -> None:
         ("1 5/03/20 15", "date_spaces_removed"),
         ("15/03/15", "date_two_digit_year"),
         ("12 15/03/2015", "date_digits_adjacent"),
+        ("15/03⁄2Ø15", "date_ocr_chars_fixed"),  # fraction slash, slashed zero (mono type)
     ],
 )
 def test_digits_ocr_noise_is_reported(text: str, reason: str) -> None:
