@@ -10,6 +10,8 @@ Inputs: a PDF (each page rendered at the resolution of its scan image, 300 dpi i
 none; born-digital pages also bring their text layer, words in pixel coordinates of the stored
 image, source="text_layer", conf 1.0), a multi-page TIFF, one JPEG or PNG, a folder of page
 images or a zip of them (natural order: page-2 before page-10). Kinds are told by content.
+A ledger spread scanned as two page images (its table across the binding) is joined into one
+page, numbered as its left page (:mod:`ingest.spreads`).
 
 Storage (see :mod:`ingest.storage`)::
 
