@@ -5,7 +5,8 @@ For each size: a population of about that many mentions (its own seed), then
 its stages (keys, Splink scoring on DuckDB, decisions and clusters), with the number of candidate
 pairs (blocking must stay near-linear), peak memory and the pairwise F1 against the truth.
 
-    flock /tmp/civreg-heavy.lock .venv/bin/python -m bench.linkage_scale [--sizes 100000,1000000]
+    .venv/bin/python -m bench.linkage_scale --cache /tmp/civreg-pop --generate-only
+    flock /tmp/civreg-heavy.lock .venv/bin/python -m bench.linkage_scale --cache /tmp/civreg-pop
 
 Writes ``bench/results/linkage_scale.json`` and ``linkage_scale.md``.
 """
@@ -24,22 +25,38 @@ import duckdb
 import pandas as pd
 
 from linkage import Thresholds, pairwise_metrics, prepare_mentions, splink_engine
-from linkage.link import cluster, decide
-from linkage.population import generate_population, mention_rows
+from linkage.link import cluster, decide, scaled_to
+from linkage.population import generate_population, mention_rows, record_id
 from linkage.registry_model import registry_model
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MENTIONS_PER_FAMILY = 101_705 / 6900  # measured on seed 2027
 
 
-def run_size(n: int) -> dict[str, Any]:
-    families = max(1, round(n / MENTIONS_PER_FAMILY))
+def population(n: int, cache: Path | None) -> tuple[pd.DataFrame, int]:
+    """The generated population of about ``n`` mentions (read from ``cache`` when written there
+    before: generating a million mentions takes longer than linking them)."""
     seed = 9000 + n % 997
+    path = None if cache is None else cache / f"population_{n}_{seed}.parquet"
+    if path is not None and path.is_file():
+        return pd.read_parquet(path), seed
+    families = max(1, round(n / MENTIONS_PER_FAMILY))
     rows = pd.DataFrame(mention_rows(generate_population(families, seed), seed))
+    rows["record_id"] = [record_id(r) for r in rows.to_dict("records")]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows.to_parquet(path)
+    return rows, seed
+
+
+def run_size(n: int, cache: Path | None = None) -> dict[str, Any]:
+    rows, seed = population(n, cache)
+    load_before = round(os.getloadavg()[0], 2)
     truth = rows.pop("person_id")
-    model, th = registry_model(), Thresholds()
+    th = Thresholds()
     c0, t0 = time.process_time(), time.perf_counter()
     keys = prepare_mentions(rows)
+    model = scaled_to(registry_model(), len(keys))  # as link_mentions does
     t1 = time.perf_counter()
     scored = splink_engine.score_pairs(keys, model, min_weight=th.review)
     t2 = time.perf_counter()
@@ -48,6 +65,7 @@ def run_size(n: int) -> dict[str, Any]:
     m = pairwise_metrics(truth, clusters["cluster_id"])
     out = {
         "mentions": len(rows),
+        "load_avg_1min_before": load_before,
         "seed": seed,
         "seconds": round(t3 - t0, 1),
         "cpu_seconds": round(c3 - c0, 1),  # all threads: less sensitive to other load
@@ -72,15 +90,16 @@ def markdown(res: dict[str, Any]) -> str:
         f"DuckDB {res['duckdb']} with {res['duckdb_threads']} threads; "
         "time from the mention table to clusters (keys, scoring, decisions and clusters).",
         "",
-        "| mentions | seconds | CPU s | load avg | keys | Splink scoring | decide + cluster |"
-        " scored pairs |"
+        "| mentions | seconds | CPU s | load avg before / after | keys | Splink scoring |"
+        " decide + cluster | scored pairs |"
         " peak RSS MB | P / R / F1 |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in res["sizes"]:
         lines.append(
             f"| {r['mentions']:,} | **{r['seconds']}** | {r['cpu_seconds']} | "
-            f"{r['load_avg_1min']} | {r['keys_s']} | {r['score_s']} | "
+            f"{r.get('load_avg_1min_before', '')} / {r['load_avg_1min']} | {r['keys_s']} | "
+            f"{r['score_s']} | "
             f"{r['decide_cluster_s']} | {r['scored_pairs']:,} | {r['peak_rss_mb']:,} | "
             f"{r['precision']:.3f} / {r['recall']:.3f} / {r['f1']:.3f} |"
         )
@@ -90,12 +109,19 @@ def markdown(res: dict[str, Any]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,300000,1000000")
+    ap.add_argument("--cache", type=Path, help="keep generated populations here (parquet)")
+    ap.add_argument("--generate-only", action="store_true", help="fill --cache and stop")
     args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.generate_only:
+        for n in sizes:
+            population(n, args.cache)
+        return
     threads = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()
     res: dict[str, Any] = {
         "duckdb": duckdb.__version__,
         "duckdb_threads": threads[0] if threads else None,
-        "sizes": [run_size(int(s)) for s in args.sizes.split(",") if s],
+        "sizes": [run_size(n, args.cache) for n in sizes],
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "linkage_scale.json").write_text(json.dumps(res, indent=1), encoding="utf-8")

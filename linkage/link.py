@@ -176,39 +176,39 @@ def _compatible(a: set[str], b: set[str]) -> bool:
 
 def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     """Each scored pair's outcome and reason (before clustering)."""
-    usable = dict(zip(keys["unique_id"], keys["usable"], strict=True))
-    pid = dict(zip(keys["unique_id"], keys["pid"], strict=True))
-    rec = dict(zip(keys["unique_id"], keys["rec"], strict=True))
-    w = pairs["match_weight"].to_numpy()
-    w_pid = pairs["w_personal_id"].to_numpy() if "w_personal_id" in pairs.columns else None
-    outcomes: list[str] = []
-    reasons: list[str] = []
-    for i, (a, b) in enumerate(zip(pairs["id_l"], pairs["id_r"], strict=True)):
-        weight = float(w[i])
-        outcome = (
-            "linked"
-            if weight >= thresholds.link
-            else "review"
-            if weight >= thresholds.review
-            else "not_linked"
-        )
-        reason = ""
-        pa, pb = pid[a], pid[b]
-        if w_pid is not None and isinstance(pa, str) and isinstance(pb, str):
-            rest = weight - float(w_pid[i])
-            if pa == pb and rest < thresholds.review:
-                outcome, reason = "review", "same personal number, other details differ"
-            elif outcome == "linked" and not _dl1(pa, pb):
-                outcome, reason = "review", "personal numbers differ"
-        if outcome == "linked" and isinstance(rec[a], str) and rec[a] == rec[b]:
-            outcome, reason = "review", "one record names both"
-        if outcome == "linked" and not (usable[a] and usable[b]):
-            outcome, reason = "review", "no usable name or date"
-        outcomes.append(outcome)
-        reasons.append(reason)
+    idx = pd.Index(keys["unique_id"])
+    left, right = idx.get_indexer(pairs["id_l"]), idx.get_indexer(pairs["id_r"])
+    if (left < 0).any() or (right < 0).any():
+        raise ValueError("a scored pair names a mention that is not in the key table")
+    usable = keys["usable"].to_numpy(dtype=bool)
+    pid = keys["pid"].to_numpy(dtype=object)
+    rec = keys["rec"].to_numpy(dtype=object)
+    w = pairs["match_weight"].to_numpy(dtype=float)
+    outcome = np.where(
+        w >= thresholds.link, "linked", np.where(w >= thresholds.review, "review", "not_linked")
+    ).astype(object)
+    reason = np.full(len(pairs), "", dtype=object)
+
+    def hold(mask: np.ndarray, why: str) -> None:
+        outcome[mask] = "review"
+        reason[mask] = why
+
+    pa, pb = pid[left], pid[right]
+    both = np.array([isinstance(x, str) for x in pa]) & np.array([isinstance(x, str) for x in pb])
+    if "w_personal_id" in pairs.columns and both.any():
+        rest = w - pairs["w_personal_id"].to_numpy(dtype=float)
+        same = both & (pa == pb)
+        hold(same & (rest < thresholds.review), "same personal number, other details differ")
+        other = np.flatnonzero(both & ~same & (outcome == "linked"))
+        differ = [i for i in other.tolist() if not _dl1(pa[i], pb[i])]
+        hold(np.isin(np.arange(len(pairs)), differ), "personal numbers differ")
+    ra, rb = rec[left], rec[right]
+    linked = outcome == "linked"
+    hold(linked & pd.notna(ra) & (ra == rb), "one record names both")
+    hold((outcome == "linked") & ~(usable[left] & usable[right]), "no usable name or date")
     out = pairs.copy()
-    out["outcome"] = outcomes
-    out["reason"] = reasons
+    out["outcome"] = outcome
+    out["reason"] = reason
     return out
 
 

@@ -349,18 +349,25 @@ def _split_names(
     full: list[Any], surname: list[Any], middle: list[Any], given: list[Any]
 ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
     """(surname, middle, given) syllables per row: separate columns win over the full name."""
+    Parts = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+    seen: dict[tuple[Any, ...], Parts] = {}
     sn_out, mn_out, gn_out = [], [], []
-    for f, s, m, g in zip(full, surname, middle, given, strict=True):
-        sw, mw, gw = name_words(s), name_words(m), name_words(g)
-        if not sw and not gw:
-            words = name_words(f)
-            if len(words) == 1:
-                gw = words
-            elif words:
-                sw, mw, gw = words[:1], words[1:-1], words[-1:]
-        sn_out.append(sw)
-        mn_out.append(mw)
-        gn_out.append(gw)
+    for row in zip(full, surname, middle, given, strict=True):
+        key = tuple(v if isinstance(v, Hashable) else repr(v) for v in row)
+        parts = seen.get(key)
+        if parts is None:
+            f, s, m, g = row
+            sw, mw, gw = name_words(s), name_words(m), name_words(g)
+            if not sw and not gw:
+                words = name_words(f)
+                if len(words) == 1:
+                    gw = words
+                elif words:
+                    sw, mw, gw = words[:1], words[1:-1], words[-1:]
+            parts = seen[key] = (sw, mw, gw)
+        sn_out.append(parts[0])
+        mn_out.append(parts[1])
+        gn_out.append(parts[2])
     return sn_out, mn_out, gn_out
 
 

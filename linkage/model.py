@@ -277,17 +277,22 @@ def blocking_rules_for(keys: Iterable[str]) -> list[str]:
 
     add("pid")
     add("oid")
-    add("sn", "gn", "dob_y")
+    add("nm", "dob_y")  # not surname + given name + year: Nguyễn Văn Anh 1985 is a crowd
+    add("sn", "gn", "dob")
     add("gn", "dob")
     add("sn", "dob")
     add("nm", "spouse")
     add("gn", "spouse")
     add("spouse", "dob_y")
-    add("nm", "place_c")
+    if "place_cd" in k:
+        add("nm", "place_cd")
+    else:
+        add("nm", "place_c")
     add("nm", "father")
     add("nm", "mother")
     add("gn", "mn", "dob_y", "place_c")
     add("sn", "mn", "dob_y", "place_c")
+    add("sn", "gn", "dob_y", "place_c")
     add("sn", "mn", "dob_y", "spouse")
     add("gn", "postcode")
     add("sn", "postcode")
