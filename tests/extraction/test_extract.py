@@ -190,6 +190,13 @@ def test_phrases_snap_only_when_close() -> None:
     assert phrase_prefix("Mẹ đẻ của cháu bé theo giấy ủy quyền", "relationship") is None
 
 
+def test_a_phrase_one_letter_off_snaps_with_its_lower_score() -> None:
+    assert snap_phrase("Chủ kịch", "title") == Snapped("Chủ tịch", True, 0.875)
+    assert snap_phrase("Phö:-chủ tịch", "title").value == "Phó Chủ tịch"  # marks dropped first
+    assert snap_phrase("Grủ tịch", "title").changed is False  # two letters off: kept
+    assert snap_phrase("Bà nội", "relationship").changed is False
+
+
 def test_continuation_stops_at_a_damaged_label() -> None:
     segs = segments(visual_lines(page(["Nơi sinh: Bệnh viện Bạch Mai", "Qxê qán: Hà Nội"])))
     assert " ".join(w.text for w in segs[0].words) == "Bệnh viện Bạch Mai"
