@@ -250,6 +250,7 @@ def main() -> None:
             d["targets"] = targets_for(q, o)
             meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
             d.update(
+                thresholds=thresholds_used(rtype),
                 seed=seed,
                 pages=pages,
                 pages_with_table=tables,
@@ -266,11 +267,19 @@ def main() -> None:
                   flush=True)  # fmt: skip
 
 
+def thresholds_used(register_type: str) -> str:
+    """Which thresholds a register's ledger pages are judged by (``ledger_thresholds``)."""
+    ledger_file = ledger_thresholds_file(register_type)
+    if (THRESHOLDS_FILE.parent / ledger_file).exists():
+        return ledger_file
+    return form_for(register_type).thresholds_file
+
+
 def write_summary(results: dict[str, Any], records: int) -> None:
     summary = [
         "| register, quality (seed) | field accuracy (target) | accepted-but-wrong (≤ 0.5 %) "
-        "| straight-through (scan ≥ 85 %) | pages (table found) |",
-        "|---|---|---|---|---|",
+        "| straight-through (scan ≥ 85 %) | pages (table found) | thresholds |",
+        "|---|---|---|---|---|---|",
     ]
     sections = []
     for key, d in sorted(results.items()):
@@ -279,7 +288,7 @@ def write_summary(results: dict[str, Any], records: int) -> None:
         summary.append(
             f"| {rtype}, {q} ({d['seed']}) | {o['accuracy']:.2%} (≥ {TARGETS[q]:.0%}) "
             f"| {o['accepted_wrong_rate']:.2%} | {o['straight_through']:.2%} "
-            f"| {d['pages']} ({d['pages_with_table']}) |"
+            f"| {d['pages']} ({d['pages_with_table']}) | {d.get('thresholds', '')} |"
         )
         sections.append(f"## {rtype}, {q} (seed {d['seed']})\n\n```\n{d['table']}\n```")
     write_result(
