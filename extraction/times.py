@@ -30,6 +30,9 @@ _LOOKALIKES = str.maketrans(
 _NUM = r"[0-9OoDØølI|]{1,2}"
 _DIGITS_RE = re.compile(rf"^({_NUM})(?:gio|h|g|:|;|\.)(?:({_NUM})(?:phut|p|')?)?\.?$")
 _WORDS_RE = re.compile(r"^(.+?)\s+gio(?:\s+(.+?))?(?:\s+phut)?$")
+# "18 giờ 48 phút" among strays ("chết 12 giờ 46 phút se", "4 giờ 29 phút. l", "17 QIỜ 39
+# phút"): hour, "giờ", minute and "phút" all there, so the strays around them are no part of it.
+_EMBEDDED_RE = re.compile(rf"(?<![0-9])({_NUM})\s*[gq]io\s*({_NUM})\s*phut\b")
 
 
 def format_time(hour: int, minute: int) -> str:
@@ -62,4 +65,11 @@ def read_time(raw: str) -> TimeReading:
         minute_words = read_number_words(w.group(2)) if w.group(2) else (0, ())
         if hour_words is not None and minute_words is not None:
             return _checked(hour_words[0], minute_words[0], [])
+    e = _EMBEDDED_RE.search(folded)
+    if e is not None:
+        hour_txt, minute_txt = e.group(1), e.group(2)
+        if (hour_txt + minute_txt).translate(_LOOKALIKES).isdigit():
+            hour = int(hour_txt.translate(_LOOKALIKES))
+            minute = int(minute_txt.translate(_LOOKALIKES))
+            return _checked(hour, minute, ["time_ocr_fixed"])  # strays dropped: a correction
     return TimeReading(None, ("time_unparseable",))

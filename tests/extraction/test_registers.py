@@ -213,6 +213,12 @@ def test_no_label_plus_a_value_word_reads_as_another_label(register_type: str) -
         ("14:75", None, ("time_out_of_range",)),
         ("sáng sớm", None, ("time_unparseable",)),
         ("........", None, ()),
+        # strays around "H giờ M phút" are dropped, and that is a correction
+        ("18 giờ 48 phút se se", "18:48", ("time_ocr_fixed",)),
+        ("chết 12 giờ 46 phút ˆ", "12:46", ("time_ocr_fixed",)),
+        ("17 QIỜ 39 phút", "17:39", ("time_ocr_fixed",)),
+        ("25 giờ 10 phút x", None, ("time_out_of_range",)),
+        ("12 giờ 46 se", None, ("time_unparseable",)),  # no "phút": not believed
     ],
 )
 def test_time_of_death(raw: str, value: str | None, reasons: tuple[str, ...]) -> None:
