@@ -194,7 +194,9 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
         reason[mask] = why
 
     pa, pb = pid[left], pid[right]
-    both = np.array([isinstance(x, str) for x in pa]) & np.array([isinstance(x, str) for x in pb])
+    both = np.array([isinstance(x, str) for x in pa], dtype=bool) & np.array(
+        [isinstance(x, str) for x in pb], dtype=bool
+    )  # dtype given: no pairs at all is an empty bool array, not a float one
     if "w_personal_id" in pairs.columns and both.any():
         rest = w - pairs["w_personal_id"].to_numpy(dtype=float)
         same = both & (pa == pb)
