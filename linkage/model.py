@@ -87,6 +87,8 @@ def full_name_comparison(swapped: bool) -> Comparison:
     ]
     if swapped:
         levels.append(_level('"sn_l" = "gn_r" AND "gn_l" = "sn_r"', "surname and given swapped"))
+    levels.append(_level('"sn_l" = "sn_r"', "same surname, another given name"))
+    levels.append(_level('"gn_l" = "gn_r"', "same given name, another surname"))
     levels.append(_else())
     return _comparison("name", "whole name (term frequency of the whole name)", levels)
 
