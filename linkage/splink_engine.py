@@ -77,7 +77,41 @@ def train(
     u_max_pairs: float = 2e6,
     em_max_pairs: float = 2e6,
 ) -> dict[str, Any]:
-    """Estimate the model's parameters from ``keys`` alone (no labels)."""
+    """Estimate the model's parameters from ``keys`` alone (no labels).
+
+    When EM drives the m probability of a level never seen among matches below what Splink
+    accepts (1e-300), training starts again with half the iterations (at most three times)."""
+    iterations = int(settings.get("max_iterations", 20))
+    for _ in range(3):
+        try:
+            return _train_once(
+                keys,
+                {**settings, "max_iterations": iterations},
+                deterministic_rules=deterministic_rules,
+                training_rules=training_rules,
+                recall=recall,
+                seed=seed,
+                u_max_pairs=u_max_pairs,
+                em_max_pairs=em_max_pairs,
+            )
+        except ValueError as exc:
+            if "below the minimum allowed" not in str(exc) or iterations <= 2:
+                raise
+            iterations //= 2
+    raise ValueError("training did not converge to representable probabilities")
+
+
+def _train_once(
+    keys: pd.DataFrame,
+    settings: dict[str, Any],
+    *,
+    deterministic_rules: list[str],
+    training_rules: list[str],
+    recall: float,
+    seed: int,
+    u_max_pairs: float,
+    em_max_pairs: float,
+) -> dict[str, Any]:
     _quiet_logs()
     with _linker(keys, settings) as linker:
         if deterministic_rules:
