@@ -17,7 +17,7 @@ from linkage import (
     save_model,
 )
 from linkage.evaluate import exact_baseline
-from linkage.link import RECORDS_KEY, cluster, decide, scaled_to
+from linkage.link import MAX_SCALED_PRIOR, RECORDS_KEY, cluster, decide, scaled_to
 from linkage.population import generate_population, mention_rows
 from linkage.registry_model import registry_model
 
@@ -210,13 +210,17 @@ def test_one_record_never_names_one_person_twice() -> None:
     assert out["reason"].tolist() == ["", "would join two mentions of one record"]
 
 
-def test_saved_model_prior_falls_with_the_input_size() -> None:
+def test_saved_model_prior_follows_the_input_size() -> None:
     model = registry_model()
     n0 = model[RECORDS_KEY]
     p0 = model["probability_two_random_records_match"]
-    assert scaled_to(model, n0 // 2) is model  # never raised on a smaller input
+    assert scaled_to(model, n0) is model
     big = scaled_to(model, 10 * n0)
     assert big["probability_two_random_records_match"] == pytest.approx(p0 / 10, rel=1e-3)
+    small = scaled_to(model, n0 // 10)  # a district's first books: more likely to match
+    assert small["probability_two_random_records_match"] == pytest.approx(p0 * 10, rel=1e-2)
+    tiny = scaled_to(model, 3)
+    assert tiny["probability_two_random_records_match"] == MAX_SCALED_PRIOR
     assert model["probability_two_random_records_match"] == p0  # the saved model untouched
 
 
