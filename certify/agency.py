@@ -16,11 +16,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -302,7 +301,7 @@ class RateLimiter:
         self, session: Session, bucket: str, start: int, before: int, sweep: bool
     ) -> tuple[int, int]:
         conn = session.connection()
-        conn.execute(_count_statement(conn.dialect.name), {"bucket": bucket, "start": start})
+        conn.execute(_SQLITE_COUNT, {"bucket": bucket, "start": start})
         counts = dict(
             conn.execute(_WINDOWS, {"bucket": bucket, "start": start, "before": before}).all()
         )
@@ -372,17 +371,15 @@ _WINDOWS = sa.select(_RATE.c.window_start, _RATE.c.calls).where(
 _SWEEP = sa.delete(_RATE).where(_RATE.c.window_start < sa.bindparam("before"))
 
 
-@cache
-def _count_statement(dialect: str) -> sa.Executable:
-    """``calls + 1`` for (bucket, minute), the row made on the first call: an upsert."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(_RATE).values(
-        bucket=sa.bindparam("bucket"), window_start=sa.bindparam("start"), calls=1
+# ``calls + 1`` for (bucket, minute), the row made on the first call: an upsert (the SQLite
+# path; PostgreSQL's is the one statement of _PG_COUNT).
+_SQLITE_COUNT = (
+    sqlite.insert(_RATE)
+    .values(bucket=sa.bindparam("bucket"), window_start=sa.bindparam("start"), calls=1)
+    .on_conflict_do_update(
+        index_elements=[_RATE.c.bucket, _RATE.c.window_start], set_={"calls": _RATE.c.calls + 1}
     )
-    return stmt.on_conflict_do_update(
-        index_elements=[_RATE.c.bucket, _RATE.c.window_start],
-        set_={"calls": _RATE.c.calls + 1},
-    )
+)
 
 
 # --- answers cut to the scope ---------------------------------------------------------------------
