@@ -79,6 +79,62 @@ def test_stamp_colour_and_bleed_through_are_cleaned() -> None:
     assert (out[90:160, 50:350] < 100).any()  # text kept
 
 
+def stamped_line(colour: tuple[int, int, int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """'Chức vụ: Phó Chủ tịch' in black on yellowed paper, a stamp of ``colour`` multiplied over
+    'Chủ tịch' as ink does; and a point of the stamp with no text under it."""
+    img = Image.new("L", (1400, 400), 255)
+    ImageDraw.Draw(img).text(
+        (60, 170), "Chức vụ: Phó Chủ tịch", font=ImageFont.truetype(FONT, 56), fill=15
+    )
+    text = np.asarray(img, np.float32) / 255.0
+    paper = np.array((232, 218, 182), np.float32)
+    stamp = np.zeros((400, 1400), np.float32)
+    cv2.circle(stamp, (580, 200), 150, 1.0, 14)  # the rings and a filled centre, as a seal
+    cv2.circle(stamp, (580, 200), 120, 1.0, 8)
+    cv2.circle(stamp, (580, 200), 60, 1.0, -1)
+    stamp = cv2.GaussianBlur(stamp, (0, 0), 1.2) * 0.85
+    tint = np.array(colour, np.float32) / 255.0
+    rgb = paper * text[:, :, None] * (1.0 - stamp[:, :, None] * (1.0 - tint))
+    return np.clip(rgb, 0, 255).astype(np.uint8), (580, 350)
+
+
+@pytest.mark.parametrize("colour", [(45, 70, 175), (205, 45, 55), (120, 60, 160)])
+def test_stamp_ink_is_divided_out_and_text_under_it_kept(colour: tuple[int, int, int]) -> None:
+    page, (x, y) = stamped_line(colour)
+    grey = to_grey(page)
+    assert grey[y, x] > 200  # stamp alone on paper: paper-bright (paper is 232)
+    assert grey[260, 580] > 200  # the filled centre, below the letters
+    clean, _ = stamped_line((255, 255, 255))  # the same line with no stamp
+    ink = clean.max(axis=2) < 80
+    under = ink & (np.arange(1400)[None, :] > 470)  # the letters under the stamp
+    assert under.any()
+    assert float(np.median(grey[under])) < 90  # still ink
+    out = clip_light(grey)
+    assert (out[140:260, 520:640][~ink[140:260, 520:640]] == 255).mean() > 0.97
+
+
+def test_a_blue_stamp_stays_dark_in_the_brightest_channel_alone() -> None:
+    # Why unmixing is needed: on yellowed paper (weak in blue) a blue stamp is dark everywhere.
+    page, (x, y) = stamped_line((45, 70, 175))
+    assert page[y, x].max() < 170
+    assert to_grey(page, stamp_suppression=False)[y, x] < 140
+
+
+def test_a_page_without_a_stamp_is_its_brightest_channel() -> None:
+    page, _ = stamped_line((255, 255, 255))
+    assert np.array_equal(to_grey(page), page.max(axis=2))
+
+
+def test_text_under_a_blue_stamp_is_read(tesseract: object) -> None:
+    from ocr.engine import TesseractEngine
+
+    assert isinstance(tesseract, TesseractEngine)
+    page, _ = stamped_line((45, 70, 175))
+    pre = preprocess(page, PreprocessOptions())
+    words = " ".join(w.text for w in tesseract.read(pre.image).words)
+    assert "Chủ tịch" in words
+
+
 def test_blank_pages() -> None:
     rng = np.random.default_rng(0)
     paper = (230 + rng.normal(0, 3, (3000, 2000))).clip(0, 255).astype(np.uint8)
