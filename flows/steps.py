@@ -36,7 +36,7 @@ from ocr.types import PageText
 from registry_db import repository as repo
 from registry_db.models import Page, PageStatus, Record
 
-PREPROCESS_VERSION = "pre-10"
+PREPROCESS_VERSION = "pre-11"
 
 
 @dataclass(frozen=True)
