@@ -13,13 +13,16 @@ Decisions, pair by pair (match weights in bits, ``log2`` of the Bayes factor, pr
 Clusters are the connected components of linked pairs, built strongest link first; a link that
 would put in one cluster two different personal numbers, two births or two deaths (the mentions'
 ``role``: a person is born once and dies once) or two mentions of one record (``record_id``) is
-not made and goes to review instead.
+not made and goes to review instead; so is a link that would put in one cluster two different
+full dates of birth (not a misread digit or a day-month swap apart) unless it is strong enough
+to link with the dates compared (:func:`date_conflict_weight`).
 Nothing is merged destructively: the output is a cluster id per mention plus the pair lists.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -220,10 +223,53 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
     return out
 
 
-def _held_back(a: _Facts, b: _Facts) -> str:
-    """Why two clusters must not be joined automatically ("" when they may be)."""
+def _same_date(a: str, b: str) -> bool:
+    """Two ISO dates of birth one person may have been written with: equal, one digit
+    misread, or day and month swapped."""
+    return _dl1(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
+
+
+# Date levels two different dates of birth (not one digit or a swap apart) fall into.
+_DATE_DISAGREE = ("same year, different day", "a year apart", "all other")
+
+
+def date_conflict_weight(settings: dict[str, Any], thresholds: Thresholds) -> float:
+    """How strong a link must be to join two clusters with different dates of birth: the link
+    threshold plus what the model says two different dates weigh against a match (the least
+    it says, of the levels such dates fall into). Such a link is how two namesakes of one
+    year get joined through a mention giving only the year; it stands only if it would still
+    link with the dates compared. A model that finds dates often wrong among matches (rough
+    data) asks little more than the threshold."""
+    for comp in settings.get("comparisons", []):
+        if comp.get("output_column_name") != "date_of_birth":
+            continue
+        weights = [
+            math.log2(lv["m_probability"] / lv["u_probability"])
+            for lv in comp["comparison_levels"]
+            if lv.get("label_for_charts") in _DATE_DISAGREE
+            and lv.get("m_probability", 0) > 0
+            and lv.get("u_probability", 0) > 0
+        ]
+        if weights:
+            return thresholds.link - min(0.0, max(weights))
+    return thresholds.link
+
+
+DATE_CONFLICT_WEIGHT = 10.0  # cluster()'s default when the model is not given
+
+
+def _held_back(a: _Facts, b: _Facts, weight: float, date_conflict: float) -> str:
+    """Why two clusters must not be joined automatically by a link of ``weight`` bits ("" when
+    they may be)."""
     if not _compatible(a.pids, b.pids):
         return "would join two personal numbers"
+    if (
+        weight < date_conflict
+        and a.dobs
+        and b.dobs
+        and not all(_same_date(x, y) for x in a.dobs for y in b.dobs)
+    ):
+        return "would join two dates of birth"
     both = a.once & b.once
     if both:
         return f"would join two {sorted(both)[0]} records"
@@ -239,22 +285,25 @@ class _Facts:
     pids: set[str] = field(default_factory=set)
     once: set[str] = field(default_factory=set)  # "birth", "death"
     recs: set[str] = field(default_factory=set)
+    dobs: set[str] = field(default_factory=set)  # full dates of birth (ISO)
 
     def absorb(self, other: _Facts) -> None:
         self.pids |= other.pids
         self.once |= other.once
         self.recs |= other.recs
+        self.dobs |= other.dobs
 
 
 def _facts(keys: pd.DataFrame) -> dict[int, _Facts]:
     out: dict[int, _Facts] = {}
-    cols = [keys[c].tolist() for c in ("pid", "once", "rec")]
-    for i, (pid, once, rec) in enumerate(zip(*cols, strict=True)):
-        if isinstance(pid, str) or isinstance(once, str) or isinstance(rec, str):
+    cols = [keys[c].tolist() for c in ("pid", "once", "rec", "dob")]
+    for i, (pid, once, rec, dob) in enumerate(zip(*cols, strict=True)):
+        if any(isinstance(v, str) for v in (pid, once, rec, dob)):
             out[i] = _Facts(
                 {pid} if isinstance(pid, str) else set(),
                 {once} if isinstance(once, str) else set(),
                 {rec} if isinstance(rec, str) else set(),
+                {dob} if isinstance(dob, str) else set(),
             )
     return out
 
@@ -262,10 +311,14 @@ def _facts(keys: pd.DataFrame) -> dict[int, _Facts]:
 _NO_FACTS = _Facts()
 
 
-def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cluster(
+    keys: pd.DataFrame, pairs: pd.DataFrame, *, date_conflict: float = DATE_CONFLICT_WEIGHT
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clusters from the linked pairs, strongest first. A link is not made (it goes to review)
     when it would put in one cluster two personal numbers (not one typo apart), two births or
-    two deaths (a person is born and dies once), or two mentions of one record.
+    two deaths (a person is born and dies once), or two mentions of one record, or when it is
+    weaker than ``date_conflict`` bits and would put in one cluster two different dates of
+    birth.
 
     Returns the clusters (``mention_id``, ``cluster_id``: the first mention of the cluster in
     input order) and the pairs with links that were held back turned into review items.
@@ -283,7 +336,8 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
 
     pairs = pairs.reset_index(drop=True)
     linked = np.flatnonzero((pairs["outcome"] == "linked").to_numpy())
-    weights = pairs["match_weight"].to_numpy()[linked]
+    all_weights = pairs["match_weight"].to_numpy()
+    weights = all_weights[linked]
     order = linked[np.argsort(-weights, kind="stable")]
     held: dict[int, str] = {}
     id_l, id_r = pairs["id_l"].to_numpy(), pairs["id_r"].to_numpy()
@@ -292,7 +346,11 @@ def cluster(keys: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
         if a == b:
             continue
         fa, fb = facts.get(a, _NO_FACTS), facts.get(b, _NO_FACTS)
-        why = _held_back(fa, fb) if (fa is not _NO_FACTS and fb is not _NO_FACTS) else ""
+        why = (
+            _held_back(fa, fb, float(all_weights[row]), date_conflict)
+            if (fa is not _NO_FACTS and fb is not _NO_FACTS)
+            else ""
+        )
         if why:
             held[row] = why
             continue
@@ -331,7 +389,7 @@ def link_mentions(
     settings = scaled_to(model, len(keys)) if model is not None else train_model(keys, training)
     scored = splink_engine.score_pairs(keys, settings, min_weight=th.review)
     decided = decide(scored, keys, th)
-    clusters, pairs = cluster(keys, decided)
+    clusters, pairs = cluster(keys, decided, date_conflict=date_conflict_weight(settings, th))
     pairs = pairs[pairs["outcome"] != "not_linked"].reset_index(drop=True)
     names = [str(c["output_column_name"]) for c in settings["comparisons"]]
     return LinkResult(clusters=clusters, pairs=pairs, model=settings, comparisons=names)

@@ -441,21 +441,62 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
 
 
 RARE_PER_MENTION = 2e-5  # a syllable seen at most this often (at least twice) is rare
+RARER_THAN_NEIGHBOUR = 20  # ... or this many times rarer than a syllable one letter away
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or adjacent swap apart (``a != b``)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    s, t = (a, b) if len(a) < len(b) else (b, a)
+    return any(t[:i] + t[i + 1 :] == s for i in range(len(t)))
+
+
+def _misspelt(syllables: dict[str, int]) -> set[str]:
+    """Syllables one letter away from a syllable at least :data:`RARER_THAN_NEIGHBOUR` times as
+    common: ``nguen`` next to ``nguyen``, ``thnah`` next to ``thanh``. Neighbours are found by
+    their single-letter deletions (two syllables one edit apart share one), then checked."""
+    by_delete: dict[str, list[str]] = {}
+    for w in syllables:
+        for d in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
+            by_delete.setdefault(d, []).append(w)
+    out: set[str] = set()
+    for group in by_delete.values():
+        if len(group) < 2:
+            continue
+        top = max(syllables[w] for w in group)
+        for w in group:
+            n = syllables[w]
+            if n * RARER_THAN_NEIGHBOUR > top or w in out:
+                continue
+            if any(syllables[v] >= n * RARER_THAN_NEIGHBOUR and _one_apart(w, v) for v in group):
+                out.add(w)
+    return out
 
 
 def rare_syllables(names: pd.Series) -> list[bool]:
     """For each folded name, whether one of its syllables is rare in ``names``: seen at most
-    ``max(2, RARE_PER_MENTION × len(names))`` times. Real names repeat; a misread or mistyped
-    syllable (``Hồnh`` for ``Hồng``) seldom does."""
+    ``max(2, RARE_PER_MENTION × len(names))`` times, or :data:`RARER_THAN_NEIGHBOUR` times
+    rarer than a syllable one letter away. Real names repeat, and names one letter apart
+    (``an``, ``anh``) are both common; a misread or mistyped syllable (``Hồnh`` for ``Hồng``)
+    seldom repeats, and a common name's misspelling (``Nguễn``), repeated by chance in a large
+    registry, is still far rarer than the name."""
     counts = names.value_counts()
     syllables: dict[str, int] = {}
     for name, n in counts.items():
         for w in str(name).split(" "):
             syllables[w] = syllables.get(w, 0) + int(n)
     limit = max(2, round(RARE_PER_MENTION * len(names)))
-    rare_names = {
-        name for name in counts.index if any(syllables[w] <= limit for w in str(name).split(" "))
-    }
+    rare = {w for w, n in syllables.items() if n <= limit} | _misspelt(syllables)
+    rare_names = {name for name in counts.index if any(w in rare for w in str(name).split(" "))}
     return [isinstance(v, str) and v in rare_names for v in names.tolist()]
 
 

@@ -57,7 +57,9 @@ def full_name_comparison(swapped: bool) -> Comparison:
     """The whole name at once, with the term frequency of the whole name: how often two people
     share a name is the frequency of that name, not the product of its parts' frequencies
     (``Thị`` and most given names say the sex already). Then the ways one name is written
-    differently: accents lost, tone marks misread, a middle name left out, one typo."""
+    differently: accents lost, tone marks misread, a middle name left out, one typo (into a
+    rare spelling, or not) — a typo in the middle name too, before "same surname and given
+    name, another middle name", which is most often two people."""
     levels = [
         _null("nm"),
         _level('"nm_a_l" = "nm_a_r"', "same name", tf="nm_a"),
@@ -68,14 +70,20 @@ def full_name_comparison(swapped: bool) -> Comparison:
         ),
         _level('"nm_l" = "nm_r"', "same letters, different accents", tf="nm"),
         _level(
-            '"sn_l" = "sn_r" AND "gn_l" = "gn_r"',
-            "same surname and given name, middle name differs or left out",
+            '"sn_l" = "sn_r" AND "gn_l" = "gn_r" AND ("mn_l" IS NULL OR "mn_r" IS NULL '
+            "OR (' ' || \"mn_l\" || ' ') LIKE ('% ' || \"mn_r\" || ' %') "
+            "OR (' ' || \"mn_r\" || ' ') LIKE ('% ' || \"mn_l\" || ' %'))",
+            "same surname and given name, a middle name left out",
         ),
         _level(
             'damerau_levenshtein("nm_l", "nm_r") <= 1 AND ("nm_rare_l" OR "nm_rare_r")',
             "one typo, into a rare spelling",
         ),
         _level('damerau_levenshtein("nm_l", "nm_r") <= 1', "one letter apart"),
+        _level(
+            '"sn_l" = "sn_r" AND "gn_l" = "gn_r"',
+            "same surname and given name, another middle name",
+        ),
         _level(
             '"gn_l" = "gn_r" AND jaro_winkler_similarity("sn_l", "sn_r") >= 0.9',
             "same given name, similar surname",
@@ -167,19 +175,22 @@ def text_comparison(
 
 
 def relative_comparison(col: str, desc: str) -> Comparison:
-    """The name of a relative the record gives (spouse, father, mother): the same, the same
-    but for the middle name (left out or misread), similar, or another."""
+    """The name of a relative the record gives (spouse, father, mother): the same, one letter
+    apart (a typo), the same but for a middle name left out, the same surname and given name
+    with another middle name (weak: ``Lê Thanh Anh`` and ``Lê Tiến Minh Anh`` are most often
+    two men), similar, or another."""
     return _comparison(
         col,
         f"{desc}'s name",
         [
             _null(col),
             _level(f'"{col}_l" = "{col}_r"', "same"),
+            _level(f'damerau_levenshtein("{col}_l", "{col}_r") <= 1', "one letter apart"),
             _level(
-                f'"{col}_sg_l" = "{col}_sg_r" OR "{col}_sg_l" = "{col}_r" '
-                f'OR "{col}_l" = "{col}_sg_r"',
-                "same surname and given name",
+                f'"{col}_sg_l" = "{col}_r" OR "{col}_l" = "{col}_sg_r"',
+                "same surname and given name, a middle name left out",
             ),
+            _level(f'"{col}_sg_l" = "{col}_sg_r"', "same surname and given name, another middle"),
             _level(f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.92', "similar"),
             _else(),
         ],
@@ -195,7 +206,7 @@ def place_comparison() -> Comparison:
         [
             _null("place"),
             _level('"place_l" = "place_r"', "same", tf="place"),
-            _level('"place_cd_l" = "place_cd_r"', "same first two parts", tf="place_cd"),
+            _level('"place_cd_l" = "place_cd_r"', "same first two parts"),
             _level('"place_c_l" = "place_c_r"', "same first part", tf="place_c"),
             _level('jaro_winkler_similarity("place_l", "place_r") >= 0.9', "similar"),
             _else(),

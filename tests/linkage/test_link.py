@@ -17,7 +17,15 @@ from linkage import (
     save_model,
 )
 from linkage.evaluate import exact_baseline
-from linkage.link import MAX_SCALED_PRIOR, RECORDS_KEY, cluster, decide, scaled_to
+from linkage.link import (
+    DATE_CONFLICT_WEIGHT,
+    MAX_SCALED_PRIOR,
+    RECORDS_KEY,
+    _same_date,
+    cluster,
+    decide,
+    scaled_to,
+)
 from linkage.population import generate_population, mention_rows
 from linkage.registry_model import registry_model
 
@@ -193,6 +201,32 @@ def test_clusters_hold_two_births_or_two_deaths_for_review() -> None:
     assert out["outcome"].tolist() == ["linked", "review", "linked", "linked", "review"]
     assert out["reason"].tolist()[1] == "would join two birth records"
     assert out["reason"].tolist()[4] == "would join two death records"
+
+
+def test_two_dates_of_birth_need_a_strong_link() -> None:
+    """Two namesakes of one year are joined through a mention giving only the year: a link
+    joining clusters with different full dates (not one misread digit or a day-month swap
+    apart) goes to review unless it is strong on its own."""
+    keys = prepare_mentions(
+        pd.DataFrame(
+            {
+                "mention_id": ["a", "b", "c", "d"],
+                "full_name": ["Lê An"] * 4,
+                "date_of_birth": ["12/03/1990", "1990", "07/11/1990", "13/03/1990"],
+            }
+        )
+    )
+    pairs = pd.DataFrame(
+        {"id_l": ["a", "b", "a"], "id_r": ["b", "c", "d"], "match_weight": [9.0, 8.0, 6.0]}
+    )  # a–b, b–c (would join two dates), a–d (one digit apart)
+    clusters, out = cluster(keys, decide(pairs.assign(match_probability=1.0), keys, Thresholds()))
+    assert clusters["cluster_id"].tolist() == ["a", "a", "c", "a"]
+    assert out["reason"].tolist() == ["", "would join two dates of birth", ""]
+    strong = pairs.assign(match_weight=[11.0, DATE_CONFLICT_WEIGHT, 6.0])
+    clusters, _ = cluster(keys, decide(strong.assign(match_probability=1.0), keys, Thresholds()))
+    assert clusters["cluster_id"].tolist()[:3] == ["a"] * 3  # then d's weak link is held back
+    assert _same_date("1990-03-12", "1990-12-03")  # day and month swapped
+    assert not _same_date("1990-03-12", "1990-11-07")
 
 
 def test_one_record_never_names_one_person_twice() -> None:

@@ -155,6 +155,15 @@ def test_rare_syllables_mark_misspellings() -> None:
     assert rare[10:] == [True, False, False]
 
 
+def test_a_common_names_repeated_misspelling_is_rare() -> None:
+    """In a large registry a common name's misspelling repeats (``Nguễn`` three times), but it
+    is far rarer than the syllable one letter away; real names one letter apart (``An``,
+    ``Anh``) are both common and stay so."""
+    names = ["Nguyễn Thị An"] * 40 + ["Nguyễn Thị Anh"] * 40 + ["Nguễn Thị An"] * 3
+    rare = _keys(full_name=names)["nm_rare"].tolist()
+    assert rare == [False] * 80 + [True] * 3
+
+
 def test_usable_needs_a_name_part_and_a_year() -> None:
     keys = prepare_mentions(
         pd.DataFrame(
