@@ -187,6 +187,8 @@ def _persons(session: Session, ids: Iterable[int]) -> dict[int, PersonView]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
+    if session.get_bind().dialect.name == "postgresql":
+        return _persons_with_provenance(session, wanted)
     rows = (
         session.connection().execute(sa.select(*_PERSON_COLUMNS).where(Person.id.in_(wanted))).all()
     )  # plain rows, not ORM objects: a search reads twenty a time
@@ -205,6 +207,103 @@ _PERSON_COLUMNS = (
     Person.mention_count,
     Person.sources,
 )
+
+
+def _persons_statement() -> sa.Executable:
+    """Persons by id with the provenance of each of their values, in one query (PostgreSQL):
+    a row per (person, value), the person's columns repeated; a person without values is one
+    row with the value columns null."""
+    src = (
+        sa.func.jsonb_each(
+            sa.case((sa.func.jsonb_typeof(Person.sources) == "object", Person.sources))
+        )
+        .table_valued("key", "value", with_ordinality="n")
+        .render_derived(name="src")
+        .lateral()
+    )
+    field_id = sa.case(
+        (
+            sa.func.jsonb_typeof(src.c.value) == "number",
+            sa.cast(sa.cast(src.c.value, sa.Text), sa.BigInteger),
+        )
+    )
+    return (
+        sa.select(
+            *(c for c in _PERSON_COLUMNS if c is not Person.sources),
+            src.c.key,
+            FieldValueRow.id,
+            FieldValueRow.key,
+            FieldValueRow.value,
+            FieldValueRow.status,
+            FieldValueRow.page_no,
+            FieldValueRow.bbox,
+            Record.id,
+            Record.entry_no,
+            Book.register_type,
+            Book.book_no,
+            Book.registration_authority,
+        )
+        .select_from(Person)
+        .outerjoin(src, sa.true())
+        .outerjoin(FieldValueRow, FieldValueRow.id == field_id)
+        .outerjoin(Record, Record.id == FieldValueRow.record_id)
+        .outerjoin(Book, Book.id == Record.book_id)
+        .where(Person.id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.BigInteger))))
+        .order_by(Person.id, src.c.n)  # a person's values in the order of their sources
+    )
+
+
+_PERSONS_STATEMENT: sa.Executable | None = (
+    None  # built once: building it costs more than running it
+)
+
+
+def _persons_with_provenance(session: Session, ids: list[int]) -> dict[int, PersonView]:
+    """:func:`_persons` in one round trip (PostgreSQL): the persons and their values'
+    provenance together."""
+    global _PERSONS_STATEMENT
+    if _PERSONS_STATEMENT is None:
+        _PERSONS_STATEMENT = _persons_statement()
+    persons: dict[int, tuple[Any, ...]] = {}
+    sources: dict[int, dict[str, Provenance]] = {}
+    for row in session.connection().execute(_PERSONS_STATEMENT, {"ids": ids}):
+        (pid, *person), (source, fid, key, value, status, page_no, bbox, rid, entry, rtype,
+                         book_no, auth) = row[:9], row[9:]  # fmt: skip
+        persons.setdefault(pid, tuple(person))
+        found = sources.setdefault(pid, {})
+        if source is None or fid is None or rid is None or rtype is None:
+            continue
+        found[source] = Provenance(
+            field_value_id=fid,
+            field_key=key,
+            value=value,
+            status=str(status),
+            record_id=rid,
+            register_type=str(rtype),
+            book_no=book_no,
+            registration_authority=auth,
+            entry_no=entry,
+            page_no=page_no,
+            bbox=list(bbox) if bbox is not None else None,
+        )
+    return {
+        pid: PersonView(
+            pid,
+            personal_id,
+            full_name,
+            date_of_birth.isoformat() if date_of_birth else None,
+            birth_year,
+            sex,
+            ethnicity,
+            nationality,
+            mention_count,
+            sources=sources[pid],
+        )
+        for pid, (
+            personal_id, full_name, date_of_birth, birth_year, sex, ethnicity, nationality,
+            mention_count,
+        ) in persons.items()
+    }  # fmt: skip
 
 
 # --- persons -------------------------------------------------------------------------------------
@@ -429,60 +528,109 @@ class ScoredNames:
 _NAME_INDEXES: dict[str, NameIndex] = {}
 
 
-def name_index(session: Session) -> NameIndex:
-    """The database's :class:`NameIndex`, brought up to date."""
+def name_index(session: Session, *, refresh: bool = True) -> NameIndex:
+    """The database's :class:`NameIndex`, brought up to date (``refresh=False``: as it is,
+    unless it was never read; the caller checks it is current another way)."""
     where = session.get_bind().engine.url.render_as_string(hide_password=True)
     index = _NAME_INDEXES.get(where)
     if index is None:
         index = _NAME_INDEXES.setdefault(where, NameIndex())
-    index.refresh(session)
+    if refresh or index.seen == 0:
+        index.refresh(session)
     return index
 
 
+def _mentions_statement(date_kind: str) -> sa.Executable:
+    """The linked mentions of a list of names (``:names``), at most ``:fetch`` a name in person
+    order (index-only scans of migration 0007), born in ``:year`` (``date_kind`` "year"), on
+    ``:dob`` or in its year when only the year is written ("dob"), or any ("");
+    with, on every row, the name index's last id (``top``): one round trip both reads the
+    mentions and tells whether the in-memory name index is current. A row with ``top`` only
+    when no mention is found."""
+    m = PersonMention
+    names = sa.func.unnest(sa.bindparam("names", type_=ARRAY(sa.String()))).table_valued("name")
+    where: list[sa.ColumnElement[bool]] = [m.person_id.is_not(None), m.name_folded == names.c.name]
+    if date_kind:
+        year = sa.bindparam("year", type_=sa.Integer)
+        where.append(m.birth_year == year)
+    if date_kind == "dob":
+        where.append(
+            sa.or_(
+                m.date_of_birth == sa.bindparam("dob", type_=sa.Date),
+                sa.and_(m.date_of_birth.is_(None), m.birth_year == year),
+            )
+        )
+    per_name = (
+        sa.select(m.person_id, m.full_name, m.name_folded)
+        .where(*where)
+        .order_by(m.person_id)
+        .limit(sa.bindparam("fetch", type_=sa.Integer))
+        .lateral()
+    )
+    found = (
+        sa.select(per_name.c.person_id, per_name.c.full_name, per_name.c.name_folded)
+        .select_from(names)
+        .join(per_name, sa.true())
+        .subquery()
+    )
+    top = sa.select(sa.func.max(PersonNameYear.id).label("top")).subquery()
+    return (
+        sa.select(top.c.top, found.c.person_id, found.c.full_name, found.c.name_folded)
+        .select_from(top)
+        .outerjoin(found, sa.true())
+    )
+
+
+_MENTIONS_STATEMENTS: dict[str, sa.Executable] = {}  # built once a kind
+
+
 def _search_postgresql(
-    session: Session,
-    folded: str,
-    where: list[sa.ColumnElement[bool]],
-    year: int | None,
-    fetch: int,
+    session: Session, folded: str, dob: date | None, year: int | None, fetch: int
 ) -> list[tuple[int, str | None, float]] | None:
     """The ``fetch`` best linked mention rows (person, name as written, similarity), ordered
     by similarity then person — what ``ORDER BY similarity(...) DESC, person_id LIMIT fetch``
     over every mention answers. Names are scored in memory (:class:`NameIndex`); the mentions
     of the best names are read name by name (at most ``fetch`` each, in person order, by the
-    btree indexes of migration 0005), best names first, until no name left can rank.
-    None: a query too long for the index (the caller asks pg_trgm)."""
-    scored = name_index(session).scores(folded, SIMILARITY_THRESHOLD, year)
-    if scored is None:
-        return None
-    m = PersonMention
-    rows: list[tuple[int, str | None, float]] = []
-    done, batch = 0, 4  # a common name alone fills the answer: read few names first
-    while done < len(scored):
-        chunk = dict(scored.chunk(done, done + batch))
-        done += len(chunk)
-        batch *= 4
-        wanted = sa.func.unnest(sa.literal(list(chunk), ARRAY(sa.String()))).table_valued("name")
-        per_name = (
-            sa.select(m.person_id, m.full_name, m.name_folded)
-            .where(*where, m.name_folded == wanted.c.name)
-            .order_by(m.person_id)
-            .limit(fetch)
-            .lateral()
-        )
-        for pid, full, name in session.execute(
-            sa.select(per_name.c.person_id, per_name.c.full_name, per_name.c.name_folded)
-            .select_from(wanted)
-            .join(per_name, sa.true())
-        ):
-            rows.append((int(pid), full, chunk[name]))
-        if len(rows) >= fetch:
-            rows.sort(key=lambda r: (-r[2], r[0]))
-            del rows[fetch:]
-            if done >= len(scored) or scored.sim(done) < rows[-1][2]:
+    btree indexes of migration 0005), best names first, until no name left can rank. The
+    first read also returns the name index's last id: when names were added since the index
+    was read, it is refreshed and the search starts again. None: a query too long for the
+    index (the caller asks pg_trgm)."""
+    kind = "dob" if dob is not None else "year" if year is not None else ""
+    stmt = _MENTIONS_STATEMENTS.get(kind)
+    if stmt is None:
+        stmt = _MENTIONS_STATEMENTS[kind] = _mentions_statement(kind)
+    params: dict[str, Any] = {"fetch": fetch, "year": year, "dob": dob}
+    index = name_index(session, refresh=False)
+    for attempt in range(2):
+        scored = index.scores(folded, SIMILARITY_THRESHOLD, year)
+        if scored is None:
+            return None
+        rows: list[tuple[int, str | None, float]] = []
+        # name only: a common name alone fills the answer, read few names first; in one year
+        # a name has few mentions, read more at once
+        done, batch = 0, 4 if year is None else 32
+        stale = False
+        while True:
+            chunk = dict(scored.chunk(done, done + batch))
+            done += len(chunk)
+            batch *= 4
+            result = session.execute(stmt, {**params, "names": list(chunk)}).all()
+            if attempt == 0 and result and (result[0][0] or 0) > index.seen:
+                stale = True  # names were added since the index was read
                 break
-    rows.sort(key=lambda r: (-r[2], r[0]))
-    return rows[:fetch]
+            rows.extend((int(pid), full, chunk[name]) for _, pid, full, name in result if pid)
+            if len(rows) >= fetch:
+                rows.sort(key=lambda r: (-r[2], r[0]))
+                del rows[fetch:]
+                if done >= len(scored) or scored.sim(done) < rows[-1][2]:
+                    break
+            if done >= len(scored):
+                break
+        if not stale:
+            rows.sort(key=lambda r: (-r[2], r[0]))
+            return rows[:fetch]
+        index.refresh(session)  # then once more; names added meanwhile come too late for it
+    return None  # not reached: the second attempt never finds the index stale
 
 
 def _search_trgm(
@@ -527,7 +675,7 @@ def search_persons(
     trgm = trgm_schema(session)
     if trgm is not None:
         year = dob.year if dob is not None else birth_year
-        found = _search_postgresql(session, folded, where, year, limit * 5)
+        found = _search_postgresql(session, folded, dob, year, limit * 5)
         scored = (
             found if found is not None else _search_trgm(session, trgm, folded, where, limit * 5)
         )
