@@ -32,7 +32,7 @@ import pandas as pd
 
 from linkage import model as m
 from linkage import splink_engine
-from linkage.mentions import prepare_mentions, present_keys
+from linkage.mentions import one_edit_apart, prepare_mentions, present_keys
 
 Outcome = Literal["linked", "review", "not_linked"]
 
@@ -156,31 +156,11 @@ def load_model(path: Path) -> dict[str, Any]:
     return model
 
 
-def _dl1(a: str, b: str) -> bool:
-    """Equal, or one substitution, insertion, deletion or adjacent swap apart."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    s, t = (a, b) if len(a) < len(b) else (b, a)
-    return any(t[:i] + t[i + 1 :] == s for i in range(len(t)))
-
-
 def _compatible(a: set[str], b: set[str]) -> bool:
     """Two clusters' personal numbers may belong to one person (none, or one within a typo)."""
     if not a or not b:
         return True
-    return any(_dl1(x, y) for x in a for y in b)
+    return any(one_edit_apart(x, y) for x in a for y in b)
 
 
 def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -211,7 +191,7 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
         same = both & (pa == pb)
         hold(same & (rest < thresholds.review), "same personal number, other details differ")
         other = np.flatnonzero(both & ~same & (outcome == "linked"))
-        differ = [i for i in other.tolist() if not _dl1(pa[i], pb[i])]
+        differ = [i for i in other.tolist() if not one_edit_apart(pa[i], pb[i])]
         hold(np.isin(np.arange(len(pairs)), differ), "personal numbers differ")
     ra, rb = rec[left], rec[right]
     linked = outcome == "linked"
@@ -226,7 +206,7 @@ def decide(pairs: pd.DataFrame, keys: pd.DataFrame, thresholds: Thresholds) -> p
 def _same_date(a: str, b: str) -> bool:
     """Two ISO dates of birth one person may have been written with: equal, one digit
     misread, or day and month swapped."""
-    return _dl1(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
+    return one_edit_apart(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7])
 
 
 # Date levels two different dates of birth (not one digit or a swap apart) fall into.

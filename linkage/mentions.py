@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+from rapidfuzz.distance import OSA
 
 from extraction.text import fold_accents, fold_key, is_blank, name_key
 
@@ -444,20 +445,10 @@ RARE_PER_MENTION = 2e-5  # a syllable seen at most this often (at least twice) i
 RARER_THAN_NEIGHBOUR = 20  # ... or this many times rarer than a syllable one letter away
 
 
-def _one_apart(a: str, b: str) -> bool:
-    """One substitution, insertion, deletion or adjacent swap apart (``a != b``)."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    s, t = (a, b) if len(a) < len(b) else (b, a)
-    return any(t[:i] + t[i + 1 :] == s for i in range(len(t)))
+def one_edit_apart(a: str, b: str) -> bool:
+    """Equal, or one substitution, insertion, deletion or adjacent swap apart (the optimal string
+    alignment distance is at most 1)."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def _misspelt(syllables: dict[str, int]) -> set[str]:
@@ -477,7 +468,9 @@ def _misspelt(syllables: dict[str, int]) -> set[str]:
             n = syllables[w]
             if n * RARER_THAN_NEIGHBOUR > top or w in out:
                 continue
-            if any(syllables[v] >= n * RARER_THAN_NEIGHBOUR and _one_apart(w, v) for v in group):
+            if any(
+                syllables[v] >= n * RARER_THAN_NEIGHBOUR and one_edit_apart(w, v) for v in group
+            ):
                 out.add(w)
     return out
 

@@ -121,6 +121,38 @@ class SearchHit:
 
 # --- provenance ----------------------------------------------------------------------------------
 
+# A field value's provenance as selected, in the order :func:`_provenance` reads it.
+_PROVENANCE_COLUMNS = (
+    FieldValueRow.id,
+    FieldValueRow.key,
+    FieldValueRow.value,
+    FieldValueRow.status,
+    FieldValueRow.page_no,
+    FieldValueRow.bbox,
+    Record.id,
+    Record.entry_no,
+    Book.register_type,
+    Book.book_no,
+    Book.registration_authority,
+)
+
+
+def _provenance(row: Sequence[Any]) -> Provenance:
+    fid, key, value, status, page_no, bbox, rid, entry, rtype, book_no, auth = row
+    return Provenance(
+        field_value_id=fid,
+        field_key=key,
+        value=value,
+        status=str(status),
+        record_id=rid,
+        register_type=str(rtype),
+        book_no=book_no,
+        registration_authority=auth,
+        entry_no=entry,
+        page_no=page_no,
+        bbox=list(bbox) if bbox is not None else None,
+    )
+
 
 def provenance(session: Session, field_ids: Iterable[int]) -> dict[int, Provenance]:
     """The provenance of each field value id (one query)."""
@@ -128,39 +160,12 @@ def provenance(session: Session, field_ids: Iterable[int]) -> dict[int, Provenan
     if not ids:
         return {}
     rows = session.connection().execute(  # Core: no ORM layer to go through
-        sa.select(
-            FieldValueRow.id,
-            FieldValueRow.key,
-            FieldValueRow.value,
-            FieldValueRow.status,
-            FieldValueRow.page_no,
-            FieldValueRow.bbox,
-            Record.id,
-            Record.entry_no,
-            Book.register_type,
-            Book.book_no,
-            Book.registration_authority,
-        )
+        sa.select(*_PROVENANCE_COLUMNS)
         .join(Record, Record.id == FieldValueRow.record_id)
         .join(Book, Book.id == Record.book_id)
         .where(FieldValueRow.id.in_(ids))
     )
-    out = {}
-    for fid, key, value, status, page_no, bbox, rid, entry, rtype, book_no, auth in rows:
-        out[fid] = Provenance(
-            field_value_id=fid,
-            field_key=key,
-            value=value,
-            status=str(status),
-            record_id=rid,
-            register_type=str(rtype),
-            book_no=book_no,
-            registration_authority=auth,
-            entry_no=entry,
-            page_no=page_no,
-            bbox=list(bbox) if bbox is not None else None,
-        )
-    return out
+    return {row[0]: _provenance(row) for row in rows}
 
 
 def _views(session: Session, persons: Sequence[Any]) -> list[PersonView]:
@@ -231,17 +236,7 @@ def _persons_statement() -> sa.Executable:
         sa.select(
             *(c for c in _PERSON_COLUMNS if c is not Person.sources),
             src.c.key,
-            FieldValueRow.id,
-            FieldValueRow.key,
-            FieldValueRow.value,
-            FieldValueRow.status,
-            FieldValueRow.page_no,
-            FieldValueRow.bbox,
-            Record.id,
-            Record.entry_no,
-            Book.register_type,
-            Book.book_no,
-            Book.registration_authority,
+            *_PROVENANCE_COLUMNS,
         )
         .select_from(Person)
         .outerjoin(src, sa.true())
@@ -267,25 +262,13 @@ def _persons_with_provenance(session: Session, ids: list[int]) -> dict[int, Pers
     persons: dict[int, tuple[Any, ...]] = {}
     sources: dict[int, dict[str, Provenance]] = {}
     for row in session.connection().execute(_PERSONS_STATEMENT, {"ids": ids}):
-        (pid, *person), (source, fid, key, value, status, page_no, bbox, rid, entry, rtype,
-                         book_no, auth) = row[:9], row[9:]  # fmt: skip
+        (pid, *person), (source, *prov) = row[:9], row[9:]
         persons.setdefault(pid, tuple(person))
         found = sources.setdefault(pid, {})
+        fid, rid, rtype = prov[0], prov[6], prov[8]
         if source is None or fid is None or rid is None or rtype is None:
             continue
-        found[source] = Provenance(
-            field_value_id=fid,
-            field_key=key,
-            value=value,
-            status=str(status),
-            record_id=rid,
-            register_type=str(rtype),
-            book_no=book_no,
-            registration_authority=auth,
-            entry_no=entry,
-            page_no=page_no,
-            bbox=list(bbox) if bbox is not None else None,
-        )
+        found[source] = _provenance(prov)
     return {
         pid: PersonView(
             pid,
