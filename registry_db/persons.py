@@ -679,7 +679,7 @@ LINKAGE_COLUMNS: tuple[str, ...] = (
 class MentionTable:
     """The linkage input read from the registry: one row per current mention."""
 
-    rows: list[dict[str, Any]]  # mention_id (str) + LINKAGE_COLUMNS, as text
+    rows: list[dict[str, Any]]  # mention_id, record_id, role + LINKAGE_COLUMNS, as text
     followers: dict[int, int]  # declarant mention → the parent mention of its record it names
 
 
@@ -711,7 +711,8 @@ def mention_table_rows(session: Session) -> MentionTable:
             parents.setdefault((r["record_id"], r["name_key"]), r["id"])
         if role is Role.DECLARANT:
             declarants.append((r["id"], r["record_id"], r["name_key"]))
-        row = {"mention_id": str(r["id"])}
+        # record and role carry the same-record and born-once / dies-once rules into linkage
+        row = {"mention_id": str(r["id"]), "record_id": str(r["record_id"]), "role": role.value}
         for c in LINKAGE_COLUMNS:
             v = r[c]
             row[c] = "" if v is None else v.isoformat() if isinstance(v, date) else str(v)

@@ -274,6 +274,57 @@ def test_same_personal_number_with_other_details_goes_to_review(
         assert again is not None and again.state == "different"
 
 
+def test_a_child_registered_twice_goes_to_review_not_linked(
+    engine: Engine,
+    population: Books,
+) -> None:
+    """The registry hands linkage each mention's record and role: a person is born once, so
+    two birth records of one child (a second registration) are a clerk's matter, not a link."""
+    from bench.persons import load_book
+
+    book = next(k for k in population if k[0] == "birth")
+    load_population(engine, {book: population[book]})
+    base = population[book][0][0]
+    values = {
+        "child.full_name": "Lò Văn Thắng",
+        "child.date_of_birth": "2001-03-17",
+        "child.sex": "Nam",
+        "child.personal_id": "011201004567",
+        "mother.full_name": "Lò Thị Xuân",
+        "mother.birth_year": "1978",
+        "father.full_name": "Lò Văn Pấng",
+        "father.birth_year": "1975",
+    }
+    fields = {
+        k: base.fields["child.full_name"].model_copy(update={"key": k, "value": v, "raw": v})
+        for k, v in values.items()
+    }
+    records = [
+        base.model_copy(update={"entry_no": str(entry), "fields": fields}) for entry in (1, 2)
+    ]
+    load_book(engine, ("birth", "98/2021", "UBND xã Thử"), records)
+    link_registry(engine)
+    with session_factory(engine)() as s:
+        children = s.scalars(
+            sa.select(PersonMention).where(
+                PersonMention.full_name == "Lò Văn Thắng", PersonMention.role == Role.CHILD
+            )
+        ).all()
+        assert len(children) == 2 and children[0].person_id != children[1].person_id
+        item = s.scalars(
+            sa.select(LinkReview).where(
+                LinkReview.mention_a_id == min(m.id for m in children),
+                LinkReview.mention_b_id == max(m.id for m in children),
+            )
+        ).one()
+        assert item.state == "open" and item.reason == "would join two birth records"
+        # the parents of the two records are the same persons: nothing holds them apart
+        mothers = s.scalars(
+            sa.select(PersonMention.person_id).where(PersonMention.full_name == "Lò Thị Xuân")
+        ).all()
+        assert len(mothers) == 2 and len(set(mothers)) == 1
+
+
 def test_trigram_index_on_postgresql_plain_index_on_sqlite(engine: Engine) -> None:
     indexes = {i["name"]: i for i in sa.inspect(engine).get_indexes("person_mention")}
     assert "ix_person_mention_name_folded" in indexes
