@@ -14,6 +14,7 @@ on SQLite (candidates narrowed by year or by a shared name syllable first).
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -131,6 +132,7 @@ _PROVENANCE_COLUMNS = (
     FieldValueRow.bbox,
     Record.id,
     Record.entry_no,
+    # from here: the book's ([8:])
     Book.register_type,
     Book.book_no,
     Book.registration_authority,
@@ -232,17 +234,22 @@ def _persons_statement() -> sa.Executable:
             sa.cast(sa.cast(src.c.value, sa.Text), sa.BigInteger),
         )
     )
+    # The book by its key, row by row: jsonb_each is estimated at 100 rows a person, and a
+    # plain join then hashes the whole book table (3 ms of 5 on 5,865 books, and it grows
+    # with the registry); OFFSET 0 keeps the planner from flattening the subquery back.
+    book = sa.select(*_PROVENANCE_COLUMNS[8:]).where(Book.id == Record.book_id).offset(0).lateral()
     return (
         sa.select(
             *(c for c in _PERSON_COLUMNS if c is not Person.sources),
             src.c.key,
-            *_PROVENANCE_COLUMNS,
+            *_PROVENANCE_COLUMNS[:8],
+            *book.c,
         )
         .select_from(Person)
         .outerjoin(src, sa.true())
         .outerjoin(FieldValueRow, FieldValueRow.id == field_id)
         .outerjoin(Record, Record.id == FieldValueRow.record_id)
-        .outerjoin(Book, Book.id == Record.book_id)
+        .outerjoin(book, sa.true())
         .where(Person.id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.BigInteger))))
         .order_by(Person.id, src.c.n)  # a person's values in the order of their sources
     )
@@ -261,7 +268,7 @@ def _persons_with_provenance(session: Session, ids: list[int]) -> dict[int, Pers
         _PERSONS_STATEMENT = _persons_statement()
     persons: dict[int, tuple[Any, ...]] = {}
     sources: dict[int, dict[str, Provenance]] = {}
-    for row in session.connection().execute(_PERSONS_STATEMENT, {"ids": ids}):
+    for row in session.connection().execute(_PERSONS_STATEMENT, {"ids": ids}).all():
         (pid, *person), (source, *prov) = row[:9], row[9:]
         persons.setdefault(pid, tuple(person))
         found = sources.setdefault(pid, {})
@@ -387,9 +394,14 @@ class NameIndex:
         self._word_ids: dict[str, int] = {"": 0}
         self._postings: dict[str, list[int]] = {}  # trigram → words having it
         self._postings_np: dict[str, npt.NDArray[np.intp]] = {}
-        self.word_matrix = np.zeros((0, 1), np.int32)  # name → its word ids, 0-padded
+        # a name's word ids, 0-padded: column j holds every name's j-th word (contiguous: a
+        # gather from one is ~1.5x faster than from a strided column of a matrix)
+        self.word_columns: list[npt.NDArray[np.intp]] = [np.zeros(0, np.intp)]
         self._years: dict[int, list[int]] = {}  # birth year (0: none) → names
         self._years_np: dict[int, npt.NDArray[np.intp]] = {}
+        # a name's birth years written (rows of person_name_year): it has at least about as
+        # many mentions, which sizes the first read of a search
+        self.year_counts = np.zeros(0, np.int32)
 
     def refresh(self, session: Session) -> None:
         top = session.scalar(sa.select(sa.func.max(PersonNameYear.id))) or 0
@@ -410,6 +422,7 @@ class NameIndex:
         new_rows: list[list[int]] = []
         new_counts: list[int] = []
         first_new = len(self.names)
+        named: list[int] = []
         for _id, name, year in rows:
             nid = self._name_ids.get(name)
             if nid is None:
@@ -430,17 +443,21 @@ class NameIndex:
                 new_counts.append(len(trigrams(name)))
             self._years.setdefault(year, []).append(nid)
             self._years_np.pop(year, None)
+            named.append(nid)
+        year_counts = np.concatenate([self.year_counts, np.zeros(len(new_rows), np.int32)])
+        np.add.at(year_counts, np.array(named, np.intp), 1)
+        self.year_counts = year_counts
         if not new_rows:
             return
-        width = max(self.word_matrix.shape[1], *(len(r) for r in new_rows))
-        added = np.zeros((len(new_rows), width), np.int32)
+        width = max(len(self.word_columns), *(len(r) for r in new_rows))
+        added = np.zeros((width, len(new_rows)), np.intp)
         for i, r in enumerate(new_rows):
-            added[i, : len(r)] = r
-        old = self.word_matrix
-        if old.shape[1] < width:
-            old = np.pad(old, ((0, 0), (0, width - old.shape[1])))
-        assert old.shape[0] == first_new
-        self.word_matrix = np.concatenate([old, added])
+            added[: len(r), i] = r
+        old = self.word_columns + [
+            np.zeros(first_new, np.intp) for _ in range(width - len(self.word_columns))
+        ]
+        assert len(old[0]) == first_new
+        self.word_columns = [np.concatenate([o, a]) for o, a in zip(old, added, strict=True)]
         self.trigram_counts = np.concatenate(
             [self.trigram_counts, np.array(new_counts, np.float32)]
         )
@@ -465,45 +482,87 @@ class NameIndex:
         if not n or n > 63:
             return None if n else ScoredNames([], np.zeros(0, np.intp), np.zeros(0, np.float32))
         with self._lock:
-            matrix, counts, names = self.word_matrix, self.trigram_counts, self.names
-            bits = np.zeros(len(self.words), np.uint64)
+            columns, counts, names = self.word_columns, self.trigram_counts, self.names
+            # a bit per query trigram; 32-bit words when they do (half the memory to move)
+            kind: type[np.unsignedinteger[Any]] = np.uint32 if n <= 32 else np.uint64
+            bits: npt.NDArray[np.unsignedinteger[Any]] = np.zeros(len(self.words), kind)
             for j, t in enumerate(query):
                 ids = self._posting(t)
                 if ids is not None:
-                    bits[ids] |= np.uint64(1 << j)
+                    bits[ids] |= kind(1 << j)
             subset = self._year_names(year) if year is not None else None
         if subset is not None:
-            matrix, counts = matrix[subset], counts[subset]
+            columns, counts = [c[subset] for c in columns], counts[subset]
         # A name's trigram bits: the OR of its words' bits, one word column at a time (a
         # gather a column is ~4x faster than reducing a gathered matrix along its rows).
-        names_bits = bits[matrix[:, 0]]
-        for j in range(1, matrix.shape[1]):
-            names_bits |= bits[matrix[:, j]]
+        names_bits = np.take(bits, columns[0])
+        word_bits = np.empty_like(names_bits)
+        for column in columns[1:]:
+            names_bits |= np.take(bits, column, out=word_bits)
         shared: npt.NDArray[np.float32] = np.bitwise_count(names_bits).astype(np.float32)
         denominator = (n + counts - shared).astype(np.float32)
         sim = cast(npt.NDArray[np.float32], shared / denominator)  # float4, as pg_trgm
         hit = np.flatnonzero(sim.astype(np.float64) >= threshold)
-        order = hit[np.argsort(-sim[hit], kind="stable")]
-        ids = subset[order] if subset is not None else order
-        return ScoredNames(names, ids, sim[order])
+        ids = subset[hit] if subset is not None else hit
+        # mentions a name is likely to give: one a year it was written with; in one year, 3
+        # (2.5 on average for the names a search reads, on a million generated persons)
+        weights = np.full(len(ids), 3, np.int32) if year is not None else self.year_counts[ids]
+        return ScoredNames(names, ids, sim[hit], weights)
 
 
 class ScoredNames:
-    """Names with their similarity, best first (materialised a slice at a time: a common
-    name has tens of thousands of look-alikes and a search reads only the first few)."""
+    """Names with their similarity, best first, ties in name order.
+
+    Sorted a prefix at a time: a common name has tens of thousands of look-alikes and a search
+    reads only the first few, so only the names at least as alike as the ``k``-th best are
+    sorted (a partition finds that value), and more when more are read.
+    """
 
     def __init__(
-        self, names: list[str], ids: npt.NDArray[np.intp], sims: npt.NDArray[np.float32]
+        self,
+        names: list[str],
+        ids: npt.NDArray[np.intp],
+        sims: npt.NDArray[np.float32],
+        weights: npt.NDArray[np.int32] | None = None,
     ) -> None:
-        self._names, self._ids, self._sims = names, ids, sims
+        # ids ascending, sims and weights theirs: the candidates, not yet ordered
+        self._names, self._all_ids, self._all_sims = names, ids, sims
+        self._all_weights = np.ones(len(ids), np.int32) if weights is None else weights
+        self._ids, self._sims = ids[:0], sims[:0]  # the best first, sorted so far
+        self._weights = self._all_weights[:0]
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._all_ids)
+
+    def _sort_to(self, stop: int) -> None:
+        total, have = len(self._all_ids), len(self._ids)
+        if stop <= have or have == total:
+            return
+        k = min(total, max(stop, 4 * have, 64))
+        sims = self._all_sims
+        if k == total:
+            sel = np.arange(total)
+        else:  # every name at least as alike as the k-th best (ties included: stable order)
+            kth = np.partition(sims, total - k)[total - k]
+            sel = np.flatnonzero(sims >= kth)
+        order = sel[np.argsort(-sims[sel], kind="stable")]
+        self._ids, self._sims = self._all_ids[order], sims[order]
+        self._weights = self._all_weights[order]
+
+    def covering(self, start: int, need: int, least: int = 4, most: int = 256) -> int:
+        """Where a read from ``start`` should stop to take names of about ``need`` mentions
+        together (by their weights), at least ``least`` names and at most ``most``."""
+        self._sort_to(start + most)
+        held = np.cumsum(self._weights[start : start + most])
+        stop = start + int(np.searchsorted(held, need)) + 1
+        return min(len(self), max(start + least, min(stop, start + most)))
 
     def sim(self, i: int) -> float:
+        self._sort_to(i + 1)
         return float(self._sims[i])
 
     def chunk(self, start: int, stop: int) -> list[tuple[str, float]]:
+        self._sort_to(stop)
         ids, sims = self._ids[start:stop].tolist(), self._sims[start:stop].tolist()
         return [(self._names[i], float(s)) for i, s in zip(ids, sims, strict=True)]
 
@@ -524,14 +583,23 @@ def name_index(session: Session, *, refresh: bool = True) -> NameIndex:
 
 
 def _mentions_statement(date_kind: str) -> sa.Executable:
-    """The linked mentions of a list of names (``:names``), at most ``:fetch`` a name in person
-    order (index-only scans of migration 0007), born in ``:year`` (``date_kind`` "year"), on
-    ``:dob`` or in its year when only the year is written ("dob"), or any ("");
-    with, on every row, the name index's last id (``top``): one round trip both reads the
-    mentions and tells whether the in-memory name index is current. A row with ``top`` only
-    when no mention is found."""
+    """The linked mentions of a list of names (``:names``), at most ``:fetch`` (a list too)
+    a name, in person order (index-only scans of migration 0007); born in ``:year``
+    (``date_kind`` "year"), on ``:dob`` or in its year when only the year is written
+    ("dob"), or any (""). Every row carries the name index's last id (``top``): one round
+    trip both reads the mentions and tells whether the in-memory name index is current. A
+    row with ``top`` only when no mention is found."""
     m = PersonMention
-    names = sa.func.unnest(sa.bindparam("names", type_=ARRAY(sa.String()))).table_valued("name")
+    names = (
+        sa.func.unnest(
+            sa.bindparam("names", type_=ARRAY(sa.String())),
+            sa.bindparam("fetch", type_=ARRAY(sa.Integer())),
+        )
+        .table_valued("name", "fetch")
+        .render_derived()  # "AS x(name, fetch)": else x.name reads as name(x), a cast that
+        # hides the equality from the planner, and each name's mentions are sorted, not read
+        # in order
+    )
     where: list[sa.ColumnElement[bool]] = [m.person_id.is_not(None), m.name_folded == names.c.name]
     if date_kind:
         year = sa.bindparam("year", type_=sa.Integer)
@@ -547,7 +615,7 @@ def _mentions_statement(date_kind: str) -> sa.Executable:
         sa.select(m.person_id, m.full_name, m.name_folded)
         .where(*where)
         .order_by(m.person_id)
-        .limit(sa.bindparam("fetch", type_=sa.Integer))
+        .limit(names.c.fetch)
         .lateral()
     )
     found = (
@@ -582,22 +650,24 @@ def _search_postgresql(
     stmt = _MENTIONS_STATEMENTS.get(kind)
     if stmt is None:
         stmt = _MENTIONS_STATEMENTS[kind] = _mentions_statement(kind)
-    params: dict[str, Any] = {"fetch": fetch, "year": year, "dob": dob}
+    params: dict[str, Any] = {"year": year, "dob": dob}
     index = name_index(session, refresh=False)
     for attempt in range(2):
         scored = index.scores(folded, SIMILARITY_THRESHOLD, year)
         if scored is None:
             return None
         rows: list[tuple[int, str | None, float]] = []
-        # name only: a common name alone fills the answer, read few names first; in one year
-        # a name has few mentions, read more at once
-        done, batch = 0, 4 if year is None else 32
-        stale = False
+        done, stale = 0, False
         while True:
-            chunk = dict(scored.chunk(done, done + batch))
+            # enough names to fill the answer, by what each is likely to give (a common name
+            # alone may fill it); more when names tie with the last row
+            chunk = dict(scored.chunk(done, scored.covering(done, max(fetch - len(rows), 16))))
             done += len(chunk)
-            batch *= 4
-            result = session.execute(stmt, {**params, "names": list(chunk)}).all()
+            # a name needs no more rows than the answer has room for below the rows already
+            # read that are more alike than it (they rank first whatever it holds)
+            alike = sorted(-r[2] for r in rows)
+            limits = [fetch - bisect.bisect_left(alike, -sim) for sim in chunk.values()]
+            result = session.execute(stmt, {**params, "names": list(chunk), "fetch": limits}).all()
             if attempt == 0 and result and (result[0][0] or 0) > index.seen:
                 stale = True  # names were added since the index was read
                 break

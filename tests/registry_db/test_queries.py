@@ -181,7 +181,10 @@ def test_name_index_scores_are_pg_trgm_similarity() -> None:
     names = sorted({" ".join(rng.sample(words, rng.randint(1, 5))) for _ in range(300)})
     index = q.NameIndex()
     index._add([(i + 1, name, 1980 + i % 3) for i, name in enumerate(names)])
-    for query in ("nguyen van anh", "thi lan", "nguyen thi hong nhung tuan", "xyz", "an an"):
+    queries = ("nguyen van anh", "thi lan", "nguyen thi hong nhung tuan", "xyz", "an an")
+    long = "nguyen thi hong nhung tuan toan lan van anh"  # > 32 trigrams: 64-bit words
+    assert len(q.trigrams(long)) > 32
+    for query in (*queries, long):
         want = {n: q.similarity(n, query) for n in names}
         scored = index.scores(query, q.SIMILARITY_THRESHOLD)
         assert scored is not None
@@ -196,6 +199,29 @@ def test_name_index_scores_are_pg_trgm_similarity() -> None:
         assert {n for n, _ in in_1981.chunk(0, len(in_1981))} == {
             n for i, n in enumerate(names) if i % 3 == 1 and want[n] >= q.SIMILARITY_THRESHOLD
         }
+
+
+def test_name_index_reads_best_first_a_prefix_at_a_time() -> None:
+    """Read as a search reads it (a few names, then more), the order is the full sort's:
+    similarity first, ties in name order, though only a prefix is ever sorted."""
+    rng = random.Random(5)
+    syllables = ["nguyen", "thi", "van", "thu", "thuy", "hoa", "lan", "tran", "le", "minh"]
+    names = sorted({" ".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(3000)})
+    index = q.NameIndex()
+    index._add([(i + 1, name, 1980) for i, name in enumerate(names)])
+    scored = index.scores("nguyen thi thuy", 0.2)
+    assert scored is not None and len(scored) > 300  # past the first sorted prefix (64)
+    want = sorted(
+        (n for n in names if q.similarity(n, "nguyen thi thuy") >= 0.2),
+        key=lambda n: (-q.similarity(n, "nguyen thi thuy"), names.index(n)),
+    )
+    got: list[str] = []
+    done, batch = 0, 4
+    while done < len(scored):
+        assert abs(scored.sim(done) - q.similarity(want[done], "nguyen thi thuy")) < 1e-6
+        got += [n for n, _ in scored.chunk(done, done + batch)]
+        done, batch = len(got), batch * 4
+    assert got == want
 
 
 def test_a_name_written_after_a_search_is_found(session: Session) -> None:
