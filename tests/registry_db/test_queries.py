@@ -4,8 +4,12 @@ and PostgreSQL: exact spellings first when they fill the answer, trigram stages 
 from __future__ import annotations
 
 import random
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -175,7 +179,28 @@ def test_search_by_date_counts_a_year_only_mention_of_that_year(session: Session
     assert hits and _got(hits) == _expected(rows, COMMON, 50, dob=dob, year_only=year_only)
 
 
-def test_name_index_scores_are_pg_trgm_similarity() -> None:
+@pytest.fixture(params=["one thread", "two halves", "pool busy"])
+def scoring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Scores computed on one thread, in two halves (the second on the pool), and in two
+    halves while the pool is busy with another search (the caller scores both)."""
+    if request.param == "one thread":
+        yield
+        return
+    monkeypatch.setattr(q, "PARALLEL_FROM", 0)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    if request.param == "two halves":
+        yield
+        return
+    monkeypatch.setattr(q, "_SCORING_POOL", ThreadPoolExecutor(1))
+    release = threading.Event()
+    assert q._SCORING_POOL is not None
+    busy = q._SCORING_POOL.submit(release.wait)
+    yield
+    release.set()
+    busy.result()
+
+
+def test_name_index_scores_are_pg_trgm_similarity(scoring: None) -> None:
     rng = random.Random(3)
     words = ["nguyen", "van", "thi", "anh", "an", "lan", "nhung", "hong", "tuan", "toan", "ng"]
     names = sorted({" ".join(rng.sample(words, rng.randint(1, 5))) for _ in range(300)})
