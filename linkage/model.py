@@ -41,6 +41,16 @@ def _fixed(level: Level, *, m: float, u: float) -> Level:
     }
 
 
+def one_edit(col: str) -> str:
+    """SQL: the two sides of ``col`` at most one edit apart. The length check comes first:
+    DuckDB evaluates the edit distance only where it passes (a sixth of the scoring time of a
+    million mentions), and two strings one edit apart never differ in length by more."""
+    return (
+        f'abs(length("{col}_l") - length("{col}_r")) <= 1 '
+        f'AND damerau_levenshtein("{col}_l", "{col}_r") <= 1'
+    )
+
+
 def _else() -> Level:
     return {"sql_condition": "ELSE", "label_for_charts": "all other"}
 
@@ -76,10 +86,10 @@ def full_name_comparison(swapped: bool) -> Comparison:
             "same surname and given name, a middle name left out",
         ),
         _level(
-            'damerau_levenshtein("nm_l", "nm_r") <= 1 AND ("nm_rare_l" OR "nm_rare_r")',
+            f'{one_edit("nm")} AND ("nm_rare_l" OR "nm_rare_r")',
             "one typo, into a rare spelling",
         ),
-        _level('damerau_levenshtein("nm_l", "nm_r") <= 1', "one letter apart"),
+        _level(one_edit("nm"), "one letter apart"),
         _level(
             '"sn_l" = "sn_r" AND "gn_l" = "gn_r"',
             "same surname and given name, another middle name",
@@ -113,7 +123,7 @@ def date_of_birth_comparison() -> Comparison:
                 '"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"',
                 "day and month swapped",
             ),
-            _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one digit off"),
+            _level(one_edit("dob"), "one digit off"),
             _level(
                 '"dob_y_l" = "dob_y_r" AND ("dob_l" IS NULL OR "dob_r" IS NULL)',
                 "same year, one side year only",
@@ -150,7 +160,7 @@ def personal_id_comparison() -> Comparison:
             _null("pid"),
             _fixed(_level('"pid_l" = "pid_r"', "same number"), m=0.96, u=1e-6),
             _fixed(
-                _level('damerau_levenshtein("pid_l", "pid_r") <= 1', "one digit off"),
+                _level(one_edit("pid"), "one digit off"),
                 m=0.03,
                 u=1e-5,
             ),
@@ -185,7 +195,7 @@ def relative_comparison(col: str, desc: str) -> Comparison:
         [
             _null(col),
             _level(f'"{col}_l" = "{col}_r"', "same"),
-            _level(f'damerau_levenshtein("{col}_l", "{col}_r") <= 1', "one letter apart"),
+            _level(one_edit(col), "one letter apart"),
             _level(
                 f'"{col}_sg_l" = "{col}_r" OR "{col}_l" = "{col}_sg_r"',
                 "same surname and given name, a middle name left out",
@@ -234,7 +244,7 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
                 [
                     _null("oid"),
                     _level('"oid_l" = "oid_r"', "same"),
-                    _level('damerau_levenshtein("oid_l", "oid_r") <= 1', "one digit off"),
+                    _level(one_edit("oid"), "one digit off"),
                     _level('damerau_levenshtein("oid_l", "oid_r") <= 2', "two digits off"),
                     _else(),
                 ],
@@ -250,7 +260,7 @@ def comparisons_for(keys: Iterable[str]) -> list[Comparison]:
                 [
                     _null("postcode"),
                     _level('"postcode_l" = "postcode_r"', "same", tf="postcode"),
-                    _level('damerau_levenshtein("postcode_l", "postcode_r") <= 1', "one typo"),
+                    _level(one_edit("postcode"), "one typo"),
                     _else(),
                 ],
             )
