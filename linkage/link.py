@@ -274,18 +274,21 @@ class _Facts:
         self.dobs |= other.dobs
 
 
-def _facts(keys: pd.DataFrame) -> dict[int, _Facts]:
-    out: dict[int, _Facts] = {}
-    cols = [keys[c].tolist() for c in ("pid", "once", "rec", "dob")]
-    for i, (pid, once, rec, dob) in enumerate(zip(*cols, strict=True)):
-        if any(isinstance(v, str) for v in (pid, once, rec, dob)):
-            out[i] = _Facts(
-                {pid} if isinstance(pid, str) else set(),
-                {once} if isinstance(once, str) else set(),
-                {rec} if isinstance(rec, str) else set(),
-                {dob} if isinstance(dob, str) else set(),
-            )
-    return out
+def _own_facts(pid: Any, once: Any, rec: Any, dob: Any) -> _Facts | None:
+    """A mention's own facts (None: it has none)."""
+    if not (
+        isinstance(pid, str)
+        or isinstance(once, str)
+        or isinstance(rec, str)
+        or isinstance(dob, str)
+    ):
+        return None
+    return _Facts(
+        {pid} if isinstance(pid, str) else set(),
+        {once} if isinstance(once, str) else set(),
+        {rec} if isinstance(rec, str) else set(),
+        {dob} if isinstance(dob, str) else set(),
+    )
 
 
 _NO_FACTS = _Facts()
@@ -304,9 +307,16 @@ def cluster(
     input order) and the pairs with links that were held back turned into review items.
     """
     ids: list[str] = keys["unique_id"].tolist()
-    index = {v: i for i, v in enumerate(ids)}
     parent = list(range(len(ids)))
-    facts = _facts(keys)
+    own = [keys[c].tolist() for c in ("pid", "once", "rec", "dob")]
+    # a cluster's facts by its root, made the first time the root is met (most mentions are
+    # in no link: a million of them, built up front, cost seconds)
+    facts: dict[int, _Facts | None] = {}
+
+    def facts_of(root: int) -> _Facts:
+        if root not in facts:
+            facts[root] = _own_facts(*(column[root] for column in own))
+        return facts[root] or _NO_FACTS
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -320,14 +330,18 @@ def cluster(
     weights = all_weights[linked]
     order = linked[np.argsort(-weights, kind="stable")]
     held: dict[int, str] = {}
-    id_l, id_r = pairs["id_l"].to_numpy(), pairs["id_r"].to_numpy()
+    where = pd.Index(ids)
+    left, right = where.get_indexer(pairs["id_l"]), where.get_indexer(pairs["id_r"])
+    if len(pairs) and min(left.min(), right.min()) < 0:
+        raise KeyError("a pair names a mention that is not in the keys")
+    id_l, id_r, weight_of = left.tolist(), right.tolist(), all_weights.tolist()
     for row in order.tolist():
-        a, b = find(index[id_l[row]]), find(index[id_r[row]])
+        a, b = find(id_l[row]), find(id_r[row])
         if a == b:
             continue
-        fa, fb = facts.get(a, _NO_FACTS), facts.get(b, _NO_FACTS)
+        fa, fb = facts_of(a), facts_of(b)
         why = (
-            _held_back(fa, fb, float(all_weights[row]), date_conflict)
+            _held_back(fa, fb, float(weight_of[row]), date_conflict)
             if (fa is not _NO_FACTS and fb is not _NO_FACTS)
             else ""
         )
