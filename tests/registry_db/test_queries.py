@@ -249,6 +249,19 @@ def test_name_index_reads_best_first_a_prefix_at_a_time() -> None:
     assert got == want
 
 
+def test_name_index_a_year_learns_names_added_after_its_first_search() -> None:
+    index = q.NameIndex()
+    index._add([(1, "nguyen thi lan", 1981), (2, "tran van an", 1982)])
+    first = index.scores("nguyen thi lan", q.SIMILARITY_THRESHOLD, year=1981)
+    assert first is not None and [n for n, _ in first.chunk(0, 9)] == ["nguyen thi lan"]
+    index._add([(3, "nguyen thi lanh", 1981), (4, "nguyen thi lan", 1982)])
+    again = index.scores("nguyen thi lan", q.SIMILARITY_THRESHOLD, year=1981)
+    assert again is not None
+    assert [n for n, _ in again.chunk(0, 9)] == ["nguyen thi lan", "nguyen thi lanh"]
+    in_1982 = index.scores("nguyen thi lan", q.SIMILARITY_THRESHOLD, year=1982)
+    assert in_1982 is not None and [n for n, _ in in_1982.chunk(0, 9)] == ["nguyen thi lan"]
+
+
 def test_a_name_written_after_a_search_is_found(session: Session) -> None:
     rows = _registry(session)
     assert q.search_persons(session, "Đinh Thị Quỳnh Hoa") == []
