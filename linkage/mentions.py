@@ -412,12 +412,13 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "unique_id": ids.tolist(),
-            "sn": [_fold_words(w) for w in sn_w],
-            "sn_a": [acc(w) for w in sn_w],
-            "mn": [_fold_words(w) for w in mn_w],
-            "mn_a": [acc(w) for w in mn_w],
-            "gn": [_fold_words(w) for w in gn_w],
-            "gn_a": [acc(w) for w in gn_w],
+            # once per distinct spelling: a million mentions have a few thousand
+            "sn": (sn := _map_unique(sn_w, _fold_words)),
+            "sn_a": (sn_a := _map_unique(sn_w, acc)),
+            "mn": (mn := _map_unique(mn_w, _fold_words)),
+            "mn_a": (mn_a := _map_unique(mn_w, acc)),
+            "gn": (gn := _map_unique(gn_w, _fold_words)),
+            "gn_a": (gn_a := _map_unique(gn_w, acc)),
             "dob": [d.iso for d in dates],
             "dob_y": pd.array([d.year for d in dates], dtype="Int64"),
             "dob_m": pd.array([d.month for d in dates], dtype="Int64"),
@@ -442,11 +443,8 @@ def prepare_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
             "once": _map_unique(_column(mentions, "role"), once_key),
         }
     )
-    for col, parts in (("nm", ("sn", "mn", "gn")), ("nm_a", ("sn_a", "mn_a", "gn_a"))):
-        out[col] = [
-            " ".join(p for p in names if p) or None
-            for names in zip(*(out[c] for c in parts), strict=True)
-        ]
+    for col, parts in (("nm", (sn, mn, gn)), ("nm_a", (sn_a, mn_a, gn_a))):
+        out[col] = [" ".join(p for p in names if p) or None for names in zip(*parts, strict=True)]
     out["nm_rare"] = rare_syllables(out["nm"])
     # a name (given name or surname) and at least a year of birth
     out["usable"] = (out["gn"].notna() | out["sn"].notna()) & out["dob_y"].notna()
