@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from bench.persons import BookKey, linked_persons, load_population, population_records, score
 from extraction.types import FieldStatus, RecordResult
@@ -226,6 +227,16 @@ def test_a_corrected_field_updates_its_mention(linked: Linked) -> None:
             assert view is not None and view.sources["full_name"].value == person.full_name
 
 
+def _review_of(s: Session, pair: Sequence[PersonMention]) -> LinkReview:
+    """The review item of two mentions."""
+    return s.scalars(
+        sa.select(LinkReview).where(
+            LinkReview.mention_a_id == min(m.id for m in pair),
+            LinkReview.mention_b_id == max(m.id for m in pair),
+        )
+    ).one()
+
+
 def test_same_personal_number_with_other_details_goes_to_review(
     engine: Engine,
     population: Books,
@@ -256,12 +267,7 @@ def test_same_personal_number_with_other_details_goes_to_review(
     with session_factory(engine)() as s:
         ms = s.scalars(sa.select(PersonMention).where(PersonMention.personal_id == pid)).all()
         assert len(ms) == 2 and ms[0].person_id != ms[1].person_id
-        item = s.scalars(
-            sa.select(LinkReview).where(
-                LinkReview.mention_a_id == min(m.id for m in ms),
-                LinkReview.mention_b_id == max(m.id for m in ms),
-            )
-        ).one()
+        item = _review_of(s, ms)
         assert item.state == "open" and item.reason == "same personal number, other details differ"
         assert "personal_id" in item.weights
         assert len(q.persons_by_personal_number(s, pid)) == 2
@@ -311,12 +317,7 @@ def test_a_child_registered_twice_goes_to_review_not_linked(
             )
         ).all()
         assert len(children) == 2 and children[0].person_id != children[1].person_id
-        item = s.scalars(
-            sa.select(LinkReview).where(
-                LinkReview.mention_a_id == min(m.id for m in children),
-                LinkReview.mention_b_id == max(m.id for m in children),
-            )
-        ).one()
+        item = _review_of(s, children)
         assert item.state == "open" and item.reason == "would join two birth records"
         # the parents of the two records are the same persons: nothing holds them apart
         mothers = s.scalars(
