@@ -15,6 +15,7 @@ on SQLite (candidates narrowed by year or by a shared name syllable first).
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 import threading
@@ -218,6 +219,7 @@ _PERSON_COLUMNS = (
 )
 
 
+@functools.cache  # built once: building it costs more than running it
 def _persons_statement() -> sa.Executable:
     """Persons by id with the provenance of each of their values, in one query (PostgreSQL):
     a row per (person, value), the person's columns repeated; a person without values is one
@@ -257,11 +259,6 @@ def _persons_statement() -> sa.Executable:
     )
 
 
-_PERSONS_STATEMENT: sa.Executable | None = (
-    None  # built once: building it costs more than running it
-)
-
-
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
@@ -294,12 +291,9 @@ def _fetch_all(session: Session, stmt: sa.Executable, params: dict[str, Any]) ->
 def _persons_with_provenance(session: Session, ids: list[int]) -> dict[int, PersonView]:
     """:func:`_persons` in one round trip (PostgreSQL): the persons and their values'
     provenance together."""
-    global _PERSONS_STATEMENT
-    if _PERSONS_STATEMENT is None:
-        _PERSONS_STATEMENT = _persons_statement()
     persons: dict[int, tuple[Any, ...]] = {}
     sources: dict[int, dict[str, Provenance]] = {}
-    for row in _fetch_all(session, _PERSONS_STATEMENT, {"ids": ids}):
+    for row in _fetch_all(session, _persons_statement(), {"ids": ids}):
         (pid, *person), (source, *prov) = row[:9], row[9:]
         persons.setdefault(pid, tuple(person))
         found = sources.setdefault(pid, {})
@@ -429,7 +423,6 @@ class NameIndex:
         # gather from one is ~1.5x faster than from a strided column of a matrix)
         self.word_columns: list[npt.NDArray[np.intp]] = [np.zeros(0, np.intp)]
         self._years: dict[int, list[int]] = {}  # birth year (0: none) → names
-        self._years_np: dict[int, npt.NDArray[np.intp]] = {}
         # a year's names, their word columns and trigram counts (a search in a year reads
         # them; gathered once, not per search)
         self._year_parts: dict[int, _NameParts] = {}
@@ -480,7 +473,6 @@ class NameIndex:
                 new_rows.append(ids)
                 new_counts.append(len(trigrams(name)))
             self._years.setdefault(year, []).append(nid)
-            self._years_np.pop(year, None)
             self._year_parts.pop(year, None)
             named.append(nid)
         year_counts = np.concatenate([self.year_counts, np.zeros(len(new_rows), np.int32)])
@@ -507,16 +499,10 @@ class NameIndex:
             arr = self._postings_np[trigram] = np.array(self._postings[trigram], np.intp)
         return arr
 
-    def _year_names(self, year: int) -> npt.NDArray[np.intp]:
-        arr = self._years_np.get(year)
-        if arr is None:
-            arr = self._years_np[year] = np.unique(np.array(self._years.get(year, []), np.intp))
-        return arr
-
     def _parts_of_year(self, year: int) -> _NameParts:
         parts = self._year_parts.get(year)
         if parts is None:
-            ids = self._year_names(year)
+            ids = np.unique(np.array(self._years.get(year, []), np.intp))
             parts = self._year_parts[year] = _NameParts(
                 ids, [c[ids] for c in self.word_columns], self.trigram_counts[ids]
             )
@@ -531,7 +517,7 @@ class NameIndex:
             return None if n else ScoredNames([], np.zeros(0, np.intp), np.zeros(0, np.float32))
         with self._lock:
             columns, counts, names = self.word_columns, self.trigram_counts, self.names
-            # a bit per query trigram; 32-bit words when they do (half the memory to move)
+            # a bit per query trigram; 32-bit words when they fit (half the memory to move)
             kind: type[np.unsignedinteger[Any]] = np.uint32 if n <= 32 else np.uint64
             bits: npt.NDArray[np.unsignedinteger[Any]] = np.zeros(len(self.words), kind)
             for j, t in enumerate(query):
@@ -588,19 +574,16 @@ def _scored_parts(
     the time). The caller never waits in a queue: a half the pool has not started yet (it is
     busy with another search) is scored here."""
     global _SCORING_POOL
+    score = functools.partial(_score_part, bits, columns, counts, n, threshold)
     total = len(counts)
     if total < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return _score_part(bits, columns, counts, n, threshold, 0, total)
+        return score(0, total)
     if _SCORING_POOL is None:
         _SCORING_POOL = ThreadPoolExecutor(1, thread_name_prefix="name-scores")
     half = total // 2
-    second = _SCORING_POOL.submit(_score_part, bits, columns, counts, n, threshold, half, total)
-    first = _score_part(bits, columns, counts, n, threshold, 0, half)
-    rest = (
-        _score_part(bits, columns, counts, n, threshold, half, total)
-        if second.cancel()
-        else second.result()
-    )
+    second = _SCORING_POOL.submit(score, half, total)
+    first = score(0, half)
+    rest = score(half, total) if second.cancel() else second.result()
     return np.concatenate([first[0], rest[0]]), np.concatenate([first[1], rest[1]])
 
 
@@ -682,6 +665,7 @@ def name_index(session: Session, *, refresh: bool = True) -> NameIndex:
     return index
 
 
+@functools.cache  # built once a kind
 def _mentions_statement(date_kind: str) -> sa.Executable:
     """The linked mentions of a list of names (``:names``), at most ``:fetch`` (a list too)
     a name, in person order (index-only scans of migration 0007); born in ``:year``
@@ -732,9 +716,6 @@ def _mentions_statement(date_kind: str) -> sa.Executable:
     )
 
 
-_MENTIONS_STATEMENTS: dict[str, sa.Executable] = {}  # built once a kind
-
-
 def _search_postgresql(
     session: Session, folded: str, dob: date | None, year: int | None, fetch: int
 ) -> list[tuple[int, str | None, float]] | None:
@@ -747,9 +728,7 @@ def _search_postgresql(
     was read, it is refreshed and the search starts again. None: a query too long for the
     index (the caller asks pg_trgm)."""
     kind = "dob" if dob is not None else "year" if year is not None else ""
-    stmt = _MENTIONS_STATEMENTS.get(kind)
-    if stmt is None:
-        stmt = _MENTIONS_STATEMENTS[kind] = _mentions_statement(kind)
+    stmt = _mentions_statement(kind)
     params: dict[str, Any] = {"year": year, "dob": dob}
     index = name_index(session, refresh=False)
     for attempt in range(2):
