@@ -557,19 +557,11 @@ def _new_ids(session: Session, table: sa.Table, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
-# COPY's text format: a tab between columns, \N for NULL, and these characters escaped.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_NULL = "\\N"
-COPY_CHUNK_LINES = 1000
-
-
-def _copy_text(value: str | None) -> str:
-    return _COPY_NULL if value is None else value.translate(_COPY_ESCAPES)
-
-
-def _copy(session: Session, table: sa.Table, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """PostgreSQL's ``COPY … FROM STDIN`` of lines in its text format (columns in the order of
-    ``columns``), sent in chunks while they are made."""
+def _copy(
+    session: Session, table: sa.Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """PostgreSQL's ``COPY … FROM STDIN`` of rows (values in the order of ``columns``), each
+    formatted by psycopg (in C with its binary package) while they are made."""
     import psycopg  # the PostgreSQL driver (make_engine's default)
 
     preparer = session.get_bind().dialect.identifier_preparer
@@ -581,14 +573,9 @@ def _copy(session: Session, table: sa.Table, columns: Sequence[str], lines: Iter
     assert isinstance(driver, psycopg.Connection)
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            chunk: list[str] = []
-            for line in lines:
-                chunk.append(line)
-                if len(chunk) >= COPY_CHUNK_LINES:
-                    copy.write("".join(chunk))
-                    chunk.clear()
-            if chunk:
-                copy.write("".join(chunk))
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
     except psycopg.Error as exc:
         raise sa.exc.DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
@@ -622,26 +609,28 @@ def _insert_fields(
             ],
         )  # fmt: skip
         return
-    # PostgreSQL: both tables by COPY, the lines made here (the revision line with the field's).
-    revision_lines: list[str] = []
-    tail = f"1\t{source.value}\t{now.isoformat()}\n"
-    revision_tail = f"{_copy_text(author)}\t{_copy_text(first)}\t{now.isoformat()}\n"
+    # PostgreSQL: both tables by COPY; a field's revision row is made with its row.
+    revision_rows: list[tuple[Any, ...]] = []
+    source_value = source.value
+    # Most fields share a few lists of reasons: each is written as JSON once.
+    reasons_json: dict[tuple[str, ...], str] = {}
 
-    def field_lines() -> Iterator[str]:
+    def field_rows() -> Iterator[tuple[Any, ...]]:
         for field_id, (record_id, key, c) in zip(ids, rows, strict=True):
-            value, status, page_no = _copy_text(c["value"]), c["status"].value, c["page_no"]
+            value, status, reasons = c["value"], c["status"].value, tuple(c["reasons"])
+            reasons_text = reasons_json.get(reasons)
+            if reasons_text is None:
+                reasons_text = reasons_json[reasons] = json.dumps(list(reasons))
+            page_no = c["page_no"]
             yield (
-                f"{field_id}\t{record_id}\t{_copy_text(key)}\t{value}\t{_copy_text(c['raw'])}\t"
-                f"{c['confidence']!r}\t{_COPY_NULL if page_no is None else int(page_no)}\t"
-                f"{_copy_text(_json_text(c['bbox']))}\t{status}\t"
-                f"{_copy_text(_json_text(c['reasons']))}\t{tail}"
-            )
-            revision_lines.append(
-                f"{field_id}\t1\t{_COPY_NULL}\t{value}\t{_COPY_NULL}\t{status}\t{revision_tail}"
-            )
+                field_id, record_id, key, value, c["raw"], c["confidence"],
+                None if page_no is None else int(page_no), _json_text(c["bbox"]), status,
+                reasons_text, 1, source_value, now,
+            )  # fmt: skip
+            revision_rows.append((field_id, 1, None, value, None, status, author, first, now))
 
-    _copy(session, _FIELD, _FIELD_INSERT, field_lines())
-    _copy(session, _REVISION, _REVISION_INSERT, revision_lines)
+    _copy(session, _FIELD, _FIELD_INSERT, field_rows())
+    _copy(session, _REVISION, _REVISION_INSERT, revision_rows)
 
 
 def _forget_loaded_records(session: Session) -> None:
