@@ -240,8 +240,13 @@ class FieldValueRow(Base):
     __tablename__ = "field_value"
     __table_args__ = (
         sa.UniqueConstraint("record_id", "key"),
-        sa.Index(None, "status"),
-        sa.Index(None, "key"),
+        # the fields needing review, by record (the review queue's and summaries' question)
+        sa.Index(
+            "ix_field_value_needs_review",
+            "record_id",
+            postgresql_where=sa.text("status = 'needs_review'"),
+            sqlite_where=sa.text("status = 'needs_review'"),
+        ),
         sa.CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
         _enum_check("status", FieldStatus, "status"),
         _enum_check("source", FieldSource, "source"),
