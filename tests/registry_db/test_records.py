@@ -620,3 +620,48 @@ def test_concurrent_loaders_of_overlapping_batches_neither_duplicate_nor_deadloc
     assert not errors, errors
     with factory() as session:
         assert _counts(session) == (9, 27, 27)
+
+
+def test_values_are_stored_exactly_as_given(
+    session: Session, book: Book, make_record: RecordFactory
+) -> None:
+    """Whatever the load path (binary COPY on PostgreSQL): text with tabs, newlines, backslashes
+    and tone marks, no box, no raw text, several reasons, a confidence's every digit."""
+    from extraction.types import FieldValue
+
+    record = make_record(1, "1")
+    odd = {
+        "child.full_name": FieldValue(
+            key="child.full_name", value="Nguyễn\tThị\nLoan \\ Ánh", raw=None,
+            confidence=0.123456789, page=1, bbox=None, status=FieldStatus.NEEDS_REVIEW,
+            reasons=["low_confidence", "dấu"],
+        ),
+        "notes": FieldValue(
+            key="notes", value='{"not": "json"}', raw='"quoted"\r\n', confidence=1.0, page=1,
+            bbox=(1, 2, 3, 4), status=FieldStatus.ACCEPTED, reasons=[],
+        ),
+    }  # fmt: skip
+    record = record.model_copy(update={"fields": {**record.fields, **odd}})
+    save_page_records(session, book.id, 1, [record], extractor_version="v1")
+    name = _field(session, book, "child.full_name")
+    assert (name.value, name.raw, name.confidence, name.bbox) == (
+        "Nguyễn\tThị\nLoan \\ Ánh",
+        None,
+        0.123456789,
+        None,
+    )
+    assert name.reasons == ["low_confidence", "dấu"] and name.status is FieldStatus.NEEDS_REVIEW
+    notes = _field(session, book, "notes")
+    assert (notes.value, notes.raw, notes.bbox, notes.reasons) == (
+        '{"not": "json"}',
+        '"quoted"\r\n',
+        [1, 2, 3, 4],
+        [],
+    )
+    (revision,) = field_history(session, name.id)
+    assert revision.new_value == "Nguyễn\tThị\nLoan \\ Ánh"
+    if session.get_bind().dialect.name == "postgresql":
+        # JSON null, as SQLAlchemy's JSON type writes None (not SQL NULL), on either path
+        kind = session.scalar(sa.text("SELECT jsonb_typeof(bbox) FROM field_value WHERE id = :i"),
+                              {"i": name.id})  # fmt: skip
+        assert kind == "null"
