@@ -16,6 +16,7 @@ Messages of the errors raised name books, pages, entries and field keys, never p
 
 from __future__ import annotations
 
+import enum
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -850,19 +851,46 @@ def _record_update(record_id: int, target: dict[str, Any], now: datetime) -> dic
     return {"b_id": record_id, **{f"b_{k}": v for k, v in target.items()}, "b_updated_at": now}
 
 
-def _execute_plan(session: Session, plan: _LoadPlan, *, source: FieldSource, author: str) -> None:
-    now = utcnow()
-    new_fields = plan.fields_of_stored
-    if plan.new_records:
-        ids = {
+def _insert_records(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[int, int], int]:
+    """Insert new records; their ids by (page_no, index_on_page). PostgreSQL: ``COPY`` with
+    ids taken first (as :func:`_insert_fields`); elsewhere an ``INSERT … RETURNING``."""
+    dialect = session.get_bind().dialect
+    if (dialect.name, dialect.driver) != ("postgresql", "psycopg"):
+        return {
             (page_no, index): record_id
             for record_id, page_no, index in session.execute(
                 sa.insert(_RECORD).returning(
                     _RECORD.c.id, _RECORD.c.page_no, _RECORD.c.index_on_page
                 ),
-                plan.new_records,
+                rows,
             )
         }
+    ids = _new_ids(session, _RECORD, len(rows))
+    columns = tuple(rows[0])  # every row has _plan's keys, in its order
+    json_columns = {"pages"}
+    _copy(
+        session,
+        _RECORD,
+        ("id", *columns),
+        (
+            (record_id, *(
+                _jsonb(v) if k in json_columns else v.value if isinstance(v, enum.Enum) else v
+                for k, v in row.items()
+            ))
+            for record_id, row in zip(ids, rows, strict=True)
+        ),
+    )  # fmt: skip
+    return {
+        (row["page_no"], row["index_on_page"]): record_id
+        for record_id, row in zip(ids, rows, strict=True)
+    }
+
+
+def _execute_plan(session: Session, plan: _LoadPlan, *, source: FieldSource, author: str) -> None:
+    now = utcnow()
+    new_fields = plan.fields_of_stored
+    if plan.new_records:
+        ids = _insert_records(session, plan.new_records)
         new_fields = new_fields + [
             (ids[where], key, columns)
             for where, by_key in plan.fields_of_new.items()
