@@ -867,7 +867,7 @@ def _insert_records(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[
         }
     ids = _new_ids(session, _RECORD, len(rows))
     columns = tuple(rows[0])  # every row has _plan's keys, in its order
-    json_columns = {"pages"}
+    json_columns = {c.name for c in _RECORD.columns if isinstance(c.type, sa.JSON)}
     _copy(
         session,
         _RECORD,
