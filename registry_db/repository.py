@@ -587,6 +587,12 @@ def _new_ids(session: Session, table: sa.Table, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def _can_copy(session: Session) -> bool:
+    """Whether :func:`_copy` can load rows here: PostgreSQL through psycopg."""
+    dialect = session.get_bind().dialect
+    return (dialect.name, dialect.driver) == ("postgresql", "psycopg")
+
+
 # From this many rows a COPY's data is sent by a thread of its own (starting one costs more
 # than a page's few rows take to send).
 QUEUED_COPY_FROM = 1000
@@ -648,8 +654,7 @@ def _insert_fields(
         return
     ids = _new_ids(session, _FIELD, len(rows))
     first = PIPELINE_REASON_FIRST
-    dialect = session.get_bind().dialect
-    if (dialect.name, dialect.driver) != ("postgresql", "psycopg"):
+    if not _can_copy(session):
         session.execute(
             sa.insert(_FIELD),
             [
@@ -885,8 +890,7 @@ def _record_update(record_id: int, target: dict[str, Any], now: datetime) -> dic
 def _insert_records(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[int, int], int]:
     """Insert new records; their ids by (page_no, index_on_page). PostgreSQL: ``COPY`` with
     ids taken first (as :func:`_insert_fields`); elsewhere an ``INSERT … RETURNING``."""
-    dialect = session.get_bind().dialect
-    if (dialect.name, dialect.driver) != ("postgresql", "psycopg"):
+    if not _can_copy(session):
         return {
             (page_no, index): record_id
             for record_id, page_no, index in session.execute(
