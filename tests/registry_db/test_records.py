@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from civreg_cli.errors import DatabaseError
-from extraction.types import FieldStatus
+from extraction.types import FieldStatus, FieldValue
 from registry_db import (
     REASON_NOT_EXTRACTED,
     Book,
@@ -627,8 +627,6 @@ def test_values_are_stored_exactly_as_given(
 ) -> None:
     """Whatever the load path (binary COPY on PostgreSQL): text with tabs, newlines, backslashes
     and tone marks, no box, no raw text, several reasons, a confidence's every digit."""
-    from extraction.types import FieldValue
-
     record = make_record(1, "1")
     odd = {
         "child.full_name": FieldValue(
